@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+
+const slackPrincipal = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, 'expected a Slack user ID (U…/W…) or user group ID (S…)');
+
+const sentryLevel = z.enum(['fatal', 'error', 'warning', 'info', 'debug']);
+
+const tagMap = z.record(z.string().min(1), z.string());
+
+const amiSchema = z
+  .object({
+    versionTag: z.string().min(1).default('releaseVersion'),
+    commitTag: z.string().min(1).default('commit'),
+    owners: z.array(z.string().min(1)).min(1).default(['self']),
+    filters: tagMap.default({}),
+  })
+  .strict();
+
+const launchSchema = z
+  .object({
+    launchTemplate: z
+      .object({
+        id: z.string().regex(/^lt-[0-9a-z]+$/, 'expected a launch template ID such as lt-0abc123').optional(),
+        name: z.string().min(1).optional(),
+        version: z.string().min(1).default('$Latest'),
+      })
+      .strict()
+      .refine((t) => Boolean(t.id) !== Boolean(t.name), 'give exactly one of id or name'),
+    instanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, 'expected an instance type such as t3.small').optional(),
+    subnets: z.array(z.string().regex(/^subnet-[0-9a-z]+$/, 'expected a subnet ID such as subnet-0abc')).default([]),
+    tags: tagMap.default({}),
+  })
+  .strict();
+
+const prereleaseSchema = z
+  .object({
+    canaries: z.number().int().min(1).max(10).default(1),
+    minSoak: duration('4h').default(4 * 3600_000),
+    extendBy: duration('1h').default(3600_000),
+    pollInterval: duration('1m').default(60_000),
+    launchTimeout: duration('10m').default(10 * 60_000),
+    healthyTimeout: duration('15m').default(15 * 60_000),
+    autoRollback: z
+      .object({
+        levels: z.array(sentryLevel).default(['fatal']),
+        minIssues: z.number().int().min(1).default(1),
+        maxNewIssues: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .default({ levels: ['fatal'], minIssues: 1 }),
+    autoApprove: z.boolean().default(false),
+    fourEyes: z.boolean().default(false),
+  })
+  .strict();
+
+const accessSchema = z
+  .object({
+    deploy: z.array(slackPrincipal).default([]),
+    approve: z.array(slackPrincipal).default([]),
+    release: z.array(slackPrincipal).default([]),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    description: z.string().optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1'),
+    ami: amiSchema.default({ versionTag: 'releaseVersion', commitTag: 'commit', owners: ['self'], filters: {} }),
+    launch: launchSchema,
+    targetGroups: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:/, 'expected a target group ARN'))
+      .min(1, 'a service needs at least one target group'),
+    port: z.number().int().min(1).max(65535).default(8080),
+    fleet: z
+      .object({ tags: tagMap.refine((t) => Object.keys(t).length > 0, 'name at least one tag') })
+      .strict(),
+    prerelease: prereleaseSchema.default(prereleaseSchema.parse({})),
+    sentry: z
+      .object({
+        org: z.string().min(1),
+        project: z.string().min(1),
+        environment: z.string().min(1).default('production'),
+      })
+      .strict()
+      .optional(),
+    jira: z
+      .object({
+        projects: z.array(z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'expected a Jira project key such as BOARD')).min(1),
+        doneTransition: z.string().min(1).default('Done'),
+        fixVersion: z.string().min(1).default('{service}-{version}'),
+      })
+      .strict()
+      .optional(),
+    changelog: z
+      .object({
+        repo: z.string().min(1),
+        maxCommits: z.number().int().min(1).max(5000).default(500),
+      })
+      .strict()
+      .optional(),
+    slack: z
+      .object({
+        deployChannel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a channel ID such as C0123ABCD'),
+        releaseChannel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a channel ID such as C0123ABCD'),
+      })
+      .strict(),
+    access: accessSchema.default({ deploy: [], approve: [], release: [] }),
+  })
+  .strict();
+
+export const catalogSchema = z
+  .object({
+    services: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'service names are lower-case letters, digits and dashes'), serviceSchema)
+      .refine((s) => Object.keys(s).length > 0, 'declare at least one service'),
+  })
+  .strict();
+
+export type ServiceConfig = z.output<typeof serviceSchema> & { name: string };
+export type Catalog = { services: Record<string, ServiceConfig> };
+export type SentryLevel = z.output<typeof sentryLevel>;

@@ -1,0 +1,138 @@
+import type { ServiceConfig } from '../config/catalog.js';
+
+/**
+ * What the domain needs from the outside world. Adapters in src/adapters implement these; tests
+ * use fakes. Every method either returns a fact or throws a DependencyError naming the system.
+ */
+
+export type System = 'aws' | 'sentry' | 'prometheus' | 'jira' | 'slack' | 'git' | 'store';
+
+export class DependencyError extends Error {
+  constructor(
+    readonly system: System,
+    message: string,
+    /** When the dependency asked us to come back (rate limits), epoch ms. */
+    readonly retryAt?: number,
+    /** A machine-readable code from the dependency (e.g. InsufficientInstanceCapacity). */
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'DependencyError';
+  }
+}
+
+export interface Image {
+  imageId: string;
+  name: string;
+  version: string;
+  state: string;
+  createdAt: string;
+  commit?: string;
+}
+
+export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface Instance {
+  instanceId: string;
+  imageId: string;
+  state: InstanceState;
+  privateIp?: string;
+  launchedAt?: string;
+  tags: Record<string, string>;
+}
+
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unhealthy.draining' | 'unused' | 'draining' | 'unavailable';
+
+export interface TargetHealth {
+  targetGroupArn: string;
+  instanceId: string;
+  state: TargetState;
+  reason?: string;
+  description?: string;
+}
+
+export type InstanceRole = 'canary' | 'fleet';
+
+export interface LaunchRequest {
+  service: ServiceConfig;
+  image: Image;
+  count: number;
+  deployId: string;
+  /** Distinguishes launches within one deploy; with deployId it makes the idempotency token. */
+  step: string;
+  role: InstanceRole;
+}
+
+/** Tags every instance the bot launches carries; termination is refused without them. */
+export const TAG = {
+  managedBy: 'release-bot:managed-by',
+  service: 'release-bot:service',
+  version: 'release-bot:version',
+  role: 'release-bot:role',
+  deployId: 'release-bot:deploy-id',
+} as const;
+export const MANAGED_BY_VALUE = 'release-bot';
+
+export interface Fleet {
+  /** Images carrying the service's version tag, newest first. */
+  listImages(service: ServiceConfig, limit: number): Promise<Image[]>;
+  /** The newest image tagged with exactly this version, or null. */
+  findImage(service: ServiceConfig, version: string): Promise<Image | null>;
+  /** Idempotent: the same deployId and step never launch twice. */
+  launch(request: LaunchRequest): Promise<Instance[]>;
+  describe(service: ServiceConfig, instanceIds: string[]): Promise<Instance[]>;
+  /** Rediscovers what a deploy launched from the tags, not from memory. */
+  launchedBy(service: ServiceConfig, deployId: string): Promise<Instance[]>;
+  /** Pending or running instances matching the service's fleet tags, and the bot's canaries. */
+  serving(service: ServiceConfig): Promise<Instance[]>;
+  /** ARNs of the service's target groups that do not exist. */
+  missingTargetGroups(service: ServiceConfig): Promise<string[]>;
+  register(service: ServiceConfig, instanceIds: string[]): Promise<void>;
+  deregister(service: ServiceConfig, instanceIds: string[]): Promise<void>;
+  /** One entry per (target group, instance). */
+  health(service: ServiceConfig, instanceIds: string[]): Promise<TargetHealth[]>;
+  /** Refuses (DependencyError code NotManagedByBot) any instance without the bot's tags. */
+  terminate(service: ServiceConfig, instanceIds: string[]): Promise<void>;
+}
+
+export type IssueLevel = 'fatal' | 'error' | 'warning' | 'info' | 'debug' | 'sample';
+
+export interface NewIssue {
+  id: string;
+  shortId: string;
+  title: string;
+  culprit?: string;
+  level: IssueLevel;
+  count: number;
+  userCount: number;
+  firstSeen: string;
+  permalink: string;
+}
+
+export interface NewErrors {
+  /** Unresolved issues first seen in this release, in the service's environment. */
+  newIssues(service: ServiceConfig, version: string): Promise<NewIssue[]>;
+}
+
+export interface ChangelogEntry {
+  sha: string;
+  subject: string;
+  author: string;
+  date: string;
+  /** Jira keys found in the message, e.g. BOARD-12. */
+  issueKeys: string[];
+}
+
+export interface Changelog {
+  /** Commits reachable from `to` and not from `from`, newest first. `from` absent: just `to`'s history (bounded). */
+  between(service: ServiceConfig, from: string | undefined, to: string): Promise<{ entries: ChangelogEntry[]; omitted: number }>;
+}
+
+/** Resolves Slack user groups so that access rules can name groups. */
+export interface Directory {
+  membersOf(groupId: string): Promise<string[]>;
+}
+
+export interface Clock {
+  now(): number;
+}

@@ -1,0 +1,78 @@
+import type { ChangelogEntry, Instance, NewIssue, System, TargetHealth } from './ports.js';
+
+/** The durable shape of deploys, user actions, audit entries and thread notes. */
+
+export type DeployKind = 'prerelease' | 'release';
+export type Outcome = 'approved' | 'rejected' | 'rolled_back' | 'failed' | 'released' | 'cancelled';
+
+export interface DeployRecord<F = Record<string, unknown>> {
+  id: string;
+  service: string;
+  kind: DeployKind;
+  version: string;
+  state: string;
+  outcome: Outcome | null;
+  /** Slack user who asked for it. */
+  actor: string;
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When the runner should next look at it (timers survive restarts); null: only on an action. */
+  wakeAt: number | null;
+  finishedAt: number | null;
+  /** Everything the workflow has learned, written after every step. */
+  facts: F;
+  /** Where the parent message lives, once posted. */
+  slackChannel: string | null;
+  slackTs: string | null;
+}
+
+export type ActionKind = 'approve' | 'reject' | 'extend' | 'pause' | 'resume' | 'rollback' | 'force' | 'cancel' | 'start' | 'retry';
+
+/** A user's request, recorded first and then read by the runner. */
+export interface ActionRecord {
+  id: number;
+  deployId: string;
+  action: ActionKind;
+  actor: string;
+  reason: string | null;
+  at: number;
+  consumedAt: number | null;
+}
+
+export interface AuditRecord {
+  id: number;
+  deployId: string | null;
+  at: number;
+  actor: string;
+  action: string;
+  reason: string | null;
+  fromState: string | null;
+  toState: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface StepRecord {
+  deployId: string;
+  seq: number;
+  fromState: string;
+  toState: string;
+  startedAt: number;
+  finishedAt: number;
+  summary: string | null;
+}
+
+/** What a workflow asks to say in the deploy's thread; rendered to Block Kit by src/slack. */
+export type ThreadNote =
+  | { type: 'requested'; by: string; version: string; imageId: string; canaries: number }
+  | { type: 'launched'; instances: Pick<Instance, 'instanceId' | 'privateIp'>[] }
+  | { type: 'in_service'; instanceIds: string[]; afterMs: number }
+  | { type: 'changelog'; from?: string; to: string; entries: ChangelogEntry[]; omitted: number; jiraBaseUrl?: string }
+  | { type: 'new_issue'; issue: NewIssue }
+  | { type: 'dependency'; system: System; problem: string; action: string }
+  | { type: 'unhealthy'; targets: TargetHealth[]; action: string }
+  | { type: 'decision'; decision: 'approved' | 'rejected' | 'auto_approved' | 'auto_rollback'; by: string; reason: string | null; soakedMs: number }
+  | { type: 'extended'; by: string; reason: string | null; minSoakEndsAt: number }
+  | { type: 'removed'; instanceIds: string[] }
+  | { type: 'failed'; problem: string; action: string }
+  | { type: 'text'; text: string };
