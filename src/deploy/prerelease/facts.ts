@@ -49,6 +49,10 @@ export interface PrereleaseFacts {
   healthReason: string | null;
   seenIssues: SeenIssue[];
   sentry: { ok: boolean; checkedAt: number | null; problem: string | null; since: number | null };
+  /** Next Sentry read; later than the poll interval when Sentry asked us to back off. */
+  sentryNextPollAt: number | null;
+  /** When the canaries were deregistered on the way out. */
+  removingSince: number | null;
   changelogPosted: boolean;
   decision: Decision | null;
   /** Last problem worth showing on the parent message. */
@@ -73,6 +77,8 @@ export function initialPrereleaseFacts(image: { imageId: string; name: string; c
     healthReason: null,
     seenIssues: [],
     sentry: { ok: true, checkedAt: null, problem: null, since: null },
+    sentryNextPollAt: null,
+    removingSince: null,
     changelogPosted: false,
     decision: null,
     problem: null,

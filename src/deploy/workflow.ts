@@ -1,0 +1,36 @@
+import type { ServiceConfig } from '../config/catalog.js';
+import type { ActionRecord, DeployKind, Outcome, ThreadNote } from './records.js';
+import type { AuditEntry, StoredDeploy } from './store-port.js';
+
+export interface StepContext<F> {
+  deploy: Omit<StoredDeploy, 'facts'> & { facts: F };
+  service: ServiceConfig;
+  now: number;
+  /** User actions recorded since the last step, oldest first. */
+  actions: ActionRecord[];
+}
+
+export interface StepResult<F> {
+  state: string;
+  facts: F;
+  /** Null: sleep until a user acts. */
+  wakeAt: number | null;
+  /** Set when the deploy ends. */
+  outcome?: Outcome;
+  notes?: ThreadNote[];
+  audit?: AuditEntry[];
+  /** Actions this step has read; they are marked consumed with the step. */
+  consumed?: number[];
+  summary?: string;
+}
+
+/**
+ * A workflow is a state machine of step functions. A step may call the outside world, but every
+ * call must be safe to repeat: a crash after the call and before the commit re-runs the step.
+ */
+export interface Workflow<F = unknown> {
+  kind: DeployKind;
+  step(ctx: StepContext<F>): Promise<StepResult<F>>;
+}
+
+export const BOT_ACTOR = 'release-bot';

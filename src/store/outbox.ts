@@ -1,0 +1,52 @@
+import type { ThreadNote } from '../deploy/records.js';
+import type { OutboxItem } from '../deploy/store-port.js';
+import type { Sql } from './sql.js';
+
+interface OutboxRow {
+  id: number;
+  deploy_id: string;
+  note: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+export async function enqueueNote(sql: Sql, deployId: string, note: ThreadNote, at: number): Promise<void> {
+  await sql.run('INSERT INTO outbox (deploy_id, note, created_at, next_attempt_at) VALUES (?, ?, ?, ?)', [deployId, JSON.stringify(note), at, at]);
+}
+
+/**
+ * Only each deploy's oldest unsent note, and only once it is due: a note waiting for a retry holds
+ * back the later notes of its own thread (which must keep their order) and nobody else's. Notes of a
+ * deploy whose parent message is not posted yet have no thread to go to.
+ */
+export async function pendingNotes(sql: Sql, now: number, limit: number): Promise<OutboxItem[]> {
+  const rows = await sql.all<OutboxRow>(
+    `SELECT o.id, o.deploy_id, o.note, o.created_at, o.attempts, o.next_attempt_at, o.last_error
+     FROM outbox o JOIN deploys d ON d.id = o.deploy_id
+     WHERE o.sent_at IS NULL
+       AND d.slack_ts IS NOT NULL
+       AND o.next_attempt_at <= ?
+       AND o.id = (SELECT MIN(head.id) FROM outbox head WHERE head.deploy_id = o.deploy_id AND head.sent_at IS NULL)
+     ORDER BY o.id LIMIT ?`,
+    [now, limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    deployId: row.deploy_id,
+    note: JSON.parse(row.note) as ThreadNote,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+  }));
+}
+
+export async function markNoteSent(sql: Sql, id: number, ts: string, at: number): Promise<void> {
+  await sql.run('UPDATE outbox SET sent_at = ?, slack_ts = ? WHERE id = ?', [at, ts, id]);
+}
+
+export async function markNoteFailed(sql: Sql, id: number, error: string, nextAttemptAt: number): Promise<void> {
+  await sql.run('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?', [error, nextAttemptAt, id]);
+}

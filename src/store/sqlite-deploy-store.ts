@@ -1,0 +1,105 @@
+import type { ActionKind, ActionRecord, AuditRecord, StepRecord } from '../deploy/records.js';
+import type { AuditEntry, DeployStore, Lock, NewDeploy, OutboxItem, StepCommit, StoredDeploy } from '../deploy/store-port.js';
+import * as actions from './actions.js';
+import { insertAudit, listAudit } from './audit.js';
+import { commitStep } from './commit-step.js';
+import type { Connection } from './connection.js';
+import * as deploys from './deploys.js';
+import * as locks from './locks.js';
+import { appliedMigrations, type AppliedMigration } from './migrate.js';
+import * as outbox from './outbox.js';
+import { listSteps } from './steps.js';
+
+export class SqliteDeployStore implements DeployStore {
+  constructor(private readonly conn: Connection) {}
+
+  createDeploy(deploy: NewDeploy, audit: AuditEntry): Promise<StoredDeploy> {
+    return this.conn.transaction(async (sql) => {
+      await deploys.insertDeploy(sql, deploy);
+      await insertAudit(sql, deploy.id, audit, deploy.at, { from: null, to: deploy.state });
+      return deploys.requireDeploy(sql, deploy.id);
+    });
+  }
+
+  getDeploy(id: string): Promise<StoredDeploy | null> {
+    return this.conn.serial((sql) => deploys.findDeploy(sql, id));
+  }
+
+  listDeploys(filter: deploys.DeployFilter): Promise<StoredDeploy[]> {
+    return this.conn.serial((sql) => deploys.listDeploys(sql, filter));
+  }
+
+  commitStep(commit: StepCommit): Promise<StoredDeploy> {
+    return this.conn.transaction((sql) => commitStep(sql, commit));
+  }
+
+  steps(deployId: string): Promise<StepRecord[]> {
+    return this.conn.serial((sql) => listSteps(sql, deployId));
+  }
+
+  addAction(action: { deployId: string; action: ActionKind; actor: string; reason: string | null; at: number }): Promise<ActionRecord> {
+    return this.conn.transaction(async (sql) => {
+      await deploys.touchDeploy(sql, action.deployId, action.at);
+      const record = await actions.insertAction(sql, action);
+      await insertAudit(sql, action.deployId, { actor: action.actor, action: action.action, reason: action.reason }, action.at);
+      return record;
+    });
+  }
+
+  pendingActions(deployId: string): Promise<ActionRecord[]> {
+    return this.conn.serial((sql) => actions.pendingActions(sql, deployId));
+  }
+
+  audit(filter: { deployId?: string; limit?: number }): Promise<AuditRecord[]> {
+    return this.conn.serial((sql) => listAudit(sql, filter));
+  }
+
+  appendAudit(deployId: string | null, entry: AuditEntry, at: number): Promise<void> {
+    return this.conn.serial((sql) => insertAudit(sql, deployId, entry, at));
+  }
+
+  setSlackMessage(deployId: string, channel: string, ts: string): Promise<void> {
+    return this.conn.serial((sql) => deploys.setSlackMessage(sql, deployId, channel, ts));
+  }
+
+  markRendered(deployId: string, revision: number, at: number): Promise<void> {
+    return this.conn.serial((sql) => deploys.markRendered(sql, deployId, revision, at));
+  }
+
+  unrendered(limit: number): Promise<StoredDeploy[]> {
+    return this.conn.serial((sql) => deploys.unrenderedDeploys(sql, limit));
+  }
+
+  pendingNotes(now: number, limit: number): Promise<OutboxItem[]> {
+    return this.conn.serial((sql) => outbox.pendingNotes(sql, now, limit));
+  }
+
+  markNoteSent(id: number, ts: string, at: number): Promise<void> {
+    return this.conn.serial((sql) => outbox.markNoteSent(sql, id, ts, at));
+  }
+
+  markNoteFailed(id: number, error: string, nextAttemptAt: number): Promise<void> {
+    return this.conn.serial((sql) => outbox.markNoteFailed(sql, id, error, nextAttemptAt));
+  }
+
+  acquireLock(lock: Lock): Promise<{ acquired: true } | { acquired: false; holder: Lock }> {
+    return this.conn.transaction((sql) => locks.acquireLock(sql, lock));
+  }
+
+  releaseLock(service: string, deployId: string): Promise<void> {
+    return this.conn.serial((sql) => locks.releaseLock(sql, service, deployId));
+  }
+
+  getLock(service: string): Promise<Lock | null> {
+    return this.conn.serial((sql) => locks.findLock(sql, service));
+  }
+
+  /** The schema versions this database has, oldest first. */
+  migrationsApplied(): Promise<AppliedMigration[]> {
+    return appliedMigrations(this.conn);
+  }
+
+  close(): Promise<void> {
+    return this.conn.close();
+  }
+}
