@@ -17,18 +17,19 @@ export async function enqueueNote(sql: Sql, deployId: string, note: ThreadNote, 
 }
 
 /**
- * Only each deploy's oldest unsent note, and only once it is due: a note waiting for a retry holds
- * back the later notes of its own thread (which must keep their order) and nobody else's. Notes of a
- * deploy whose parent message is not posted yet have no thread to go to.
+ * Every unsent note of each deploy whose oldest unsent note is due, oldest first: a note waiting
+ * for a retry holds back the later notes of its own thread (which must keep their order) and
+ * nobody else's. The caller stops a deploy's batch at its first failure. Notes of a deploy whose
+ * parent message is not posted yet have no thread to go to.
  */
 export async function pendingNotes(sql: Sql, now: number, limit: number): Promise<OutboxItem[]> {
   const rows = await sql.all<OutboxRow>(
     `SELECT o.id, o.deploy_id, o.note, o.created_at, o.attempts, o.next_attempt_at, o.last_error
-     FROM outbox o JOIN deploys d ON d.id = o.deploy_id
-     WHERE o.sent_at IS NULL
-       AND d.slack_ts IS NOT NULL
-       AND o.next_attempt_at <= ?
-       AND o.id = (SELECT MIN(head.id) FROM outbox head WHERE head.deploy_id = o.deploy_id AND head.sent_at IS NULL)
+     FROM (SELECT deploy_id, MIN(id) AS id FROM outbox WHERE sent_at IS NULL GROUP BY deploy_id) head
+     JOIN outbox h ON h.id = head.id
+     JOIN outbox o ON o.deploy_id = head.deploy_id AND o.sent_at IS NULL
+     JOIN deploys d ON d.id = o.deploy_id
+     WHERE d.slack_ts IS NOT NULL AND h.next_attempt_at <= ?
      ORDER BY o.id LIMIT ?`,
     [now, limit],
   );

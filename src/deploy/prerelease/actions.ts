@@ -9,7 +9,8 @@ import type { PrereleaseFacts } from './facts.js';
 
 export type PrereleaseAction = Extract<ActionKind, 'approve' | 'reject' | 'extend'>;
 
-export type ActionCheck = { ok: true } | { ok: false; problem: string; valid: string };
+/** needsReason: the action is allowed once the user gives a reason. */
+export type ActionCheck = { ok: true } | { ok: false; problem: string; valid: string; needsReason?: boolean };
 
 const REJECTABLE = new Set(['requested', 'launching', 'registering', 'in_service', 'soaking']);
 
@@ -64,10 +65,11 @@ export async function checkPrereleaseAction(input: {
       ok: false,
       problem: `The minimum soak is not over (${formatDuration(endsAt - now)} left).`,
       valid: 'Wait for it, or approve early with a reason (at least 3 characters) in the approval dialog.',
+      needsReason: true,
     };
   }
   if (!facts.sentry.ok && !hasReason) {
-    return { ok: false, problem: 'Sentry cannot be read right now, so the bot cannot vouch for this soak.', valid: 'Approve with a reason in the approval dialog if you checked the errors yourself.' };
+    return { ok: false, problem: 'Sentry cannot be read right now, so the bot cannot vouch for this soak.', valid: 'Approve with a reason in the approval dialog if you checked the errors yourself.', needsReason: true };
   }
   return { ok: true };
 }

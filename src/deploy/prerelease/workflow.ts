@@ -11,13 +11,14 @@ export interface PrereleaseWorkflowOptions {
   changelog: Changelog;
   /** Turns Jira keys in the changelog into links when set. */
   jiraBaseUrl?: string;
-  /** How often to look at launching or unhealthy instances. */
-  pollMs?: number;
   /** Longest wait for deregistered canaries to finish draining before termination. */
   removeTimeoutMs?: number;
 }
 
 type Ctx = StepContext<PrereleaseFacts>;
+
+/** How often to look at instances on their way in or out: never slower than every 5 s. */
+const instancePoll = (ctx: Ctx) => Math.min(5_000, ctx.service.prerelease.pollInterval);
 type Result = StepResult<PrereleaseFacts>;
 
 const OUTCOME_OF: Record<Decision['kind'], Outcome> = {
@@ -29,7 +30,6 @@ const OUTCOME_OF: Record<Decision['kind'], Outcome> = {
 };
 
 export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Workflow<PrereleaseFacts> {
-  const pollMs = options.pollMs ?? 5_000;
   const removeTimeoutMs = options.removeTimeoutMs ?? 5 * 60_000;
   const { fleet } = options;
 
@@ -123,7 +123,7 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
           { type: 'failed', problem, action: 'Removing the canary.' },
         ]);
       }
-      return stay(ctx, { ...facts, privateIps }, now + pollMs);
+      return stay(ctx, { ...facts, privateIps }, now + instancePoll(ctx));
     }
     await fleet.register(service, facts.instanceIds);
     return to('in_service', { ...facts, privateIps }, now, {
@@ -155,7 +155,7 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
         { type: 'unhealthy', targets: unhealthy, action: 'Removing the canary; users were never routed to a healthy canary.' },
       ]);
     }
-    return stay(ctx, { ...facts, health, healthReason }, now + pollMs);
+    return stay(ctx, { ...facts, health, healthReason }, now + instancePoll(ctx));
   }
 
   async function readSentry(ctx: Ctx, facts: PrereleaseFacts): Promise<{ facts: PrereleaseFacts; notes: ThreadNote[]; nextPollAt: number }> {
@@ -266,11 +266,11 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
         : [];
     if (facts.removingSince === null) {
       if (live.length > 0) await fleet.deregister(service, live);
-      return stay(ctx, { ...facts, instanceIds: ids, removingSince: now }, now + pollMs, { notes: decisionNote });
+      return stay(ctx, { ...facts, instanceIds: ids, removingSince: now }, now + instancePoll(ctx), { notes: decisionNote });
     }
     const targets = live.length > 0 ? await fleet.health(service, live) : [];
     const stillServing = targets.filter((t) => t.state === 'draining' || t.state === 'healthy' || t.state === 'initial');
-    if (stillServing.length > 0 && now - facts.removingSince < removeTimeoutMs) return stay(ctx, facts, now + pollMs);
+    if (stillServing.length > 0 && now - facts.removingSince < removeTimeoutMs) return stay(ctx, facts, now + instancePoll(ctx));
     if (live.length > 0) await fleet.terminate(service, live);
     return to('done', { ...facts, instanceIds: ids }, null, {
       outcome: OUTCOME_OF[decision.kind],

@@ -25,7 +25,7 @@ interface ExceptionValue {
   type?: string;
   value?: string;
   stacktrace?: { frames?: Frame[] };
-  mechanism?: { handled?: boolean };
+  mechanism?: { handled?: boolean; synthetic?: boolean };
 }
 
 interface ErrorEvent {
@@ -49,7 +49,9 @@ export function errorOccurrence(payload: unknown): ErrorOccurrence | null {
   const message = messageOf(event);
   let groupKey: string;
   let title: string;
-  if (exception) {
+  // With attachStacktrace a message event carries a synthetic exception; Sentry titles it by the message.
+  const synthetic = exception?.mechanism?.synthetic === true || exception?.type === undefined;
+  if (exception && !(synthetic && message)) {
     const type = exception.type ?? 'Error';
     groupKey = `exception\u0000${type}\u0000${exception.value ?? ''}`;
     title = exception.value ? `${type}: ${exception.value}` : type;

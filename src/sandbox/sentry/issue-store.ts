@@ -50,7 +50,23 @@ export interface IssueFilter {
   status?: IssueStatus;
   /** Only issues seen at or after this epoch ms. */
   since?: number;
+  sort: IssueSort;
 }
+
+/** Sentry's `sort` values: last seen, first seen, events, users; each newest or largest first. */
+const ISSUE_SORTS = ['date', 'new', 'freq', 'user'] as const;
+export type IssueSort = (typeof ISSUE_SORTS)[number];
+
+export function isIssueSort(value: string): value is IssueSort {
+  return (ISSUE_SORTS as readonly string[]).includes(value);
+}
+
+const ORDER: Record<IssueSort, (a: StoredIssue, b: StoredIssue) => number> = {
+  date: (a, b) => b.lastSeen - a.lastSeen,
+  new: (a, b) => b.firstSeen - a.firstSeen,
+  freq: (a, b) => b.count - a.count,
+  user: (a, b) => b.userCount - a.userCount,
+};
 
 interface StoredIssue {
   id: string;
@@ -187,7 +203,6 @@ export function createIssueStore(options: IssueStoreOptions) {
       return toJson(issue);
     },
 
-    /** Most recently seen first, like Sentry's default `sort=date`. */
     search(filter: IssueFilter): SentryIssueJson[] {
       return issues
         .filter(
@@ -198,7 +213,7 @@ export function createIssueStore(options: IssueStoreOptions) {
             (filter.status === undefined || i.status === filter.status) &&
             (filter.since === undefined || i.lastSeen >= filter.since),
         )
-        .sort((a, b) => b.lastSeen - a.lastSeen || Number(b.id) - Number(a.id))
+        .sort((a, b) => ORDER[filter.sort](a, b) || Number(b.id) - Number(a.id))
         .map(toJson);
     },
 

@@ -1,0 +1,94 @@
+import type { ActionsBlock, Button, KnownBlock } from '@slack/web-api';
+import type { ServiceConfig } from '../../config/catalog.js';
+import { formatDuration } from '../../config/duration.js';
+import type { PrereleaseFacts } from '../../deploy/prerelease/facts.js';
+import { LIMITS, truncate } from '../limits.js';
+import { PRERELEASE_APPROVE, PRERELEASE_EXTEND, PRERELEASE_REJECT } from './action-ids.js';
+import { context, fields, header, section, type SlackMessage } from './build.js';
+import { describeDecision } from './decision.js';
+import { describeNewIssues } from './issues.js';
+import { escape, mention, slackTime } from './mrkdwn.js';
+import { describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy, type SoakClock } from './prerelease-status.js';
+
+/** The pre-release's parent message: edited in place as the deploy moves, its thread holds the story. */
+export function renderPrereleaseParent(deploy: PrereleaseDeploy, service: ServiceConfig, now: number): SlackMessage {
+  const facts = deploy.facts;
+  const clock = soakClock(deploy, service, now);
+  const title = `Pre-release ${deploy.service} ${deploy.version}`;
+  const status = prereleaseStatus(deploy);
+  const blocks: KnownBlock[] = [
+    header(title),
+    section(`*${status}*`),
+    fields([
+      ['Requested by', mention(deploy.actor)],
+      ['Version', facts.fromVersion ? `${escape(facts.fromVersion)} → ${escape(deploy.version)}` : `${escape(deploy.version)} (nothing known serving before)`],
+      ['AMI', `\`${escape(facts.imageId)}\` ${escape(facts.imageName)}`],
+      ['Canaries', describeCanaries(facts)],
+      ['Soak', describeSoak(deploy, clock)],
+      ['New issues', describeNewIssues(facts.seenIssues, isFinished(deploy) ? 'none' : 'none yet')],
+      ['Sentry', describeSentry(facts, service)],
+    ]),
+  ];
+  if (facts.problem) blocks.push(section(`⚠️ *Last problem:* ${escape(facts.problem)}`));
+  if (facts.decision) blocks.push(section(describeDecision(facts.decision, `at ${slackTime(facts.decision.at)}`)));
+  if (deploy.state === 'soaking' && !isFinished(deploy) && !facts.decision) blocks.push(prereleaseActions(deploy, service, clock));
+  blocks.push(context(`Deploy \`${escape(deploy.id)}\``, ...(deploy.reason ? [`Reason: ${escape(deploy.reason)}`] : [])));
+  return { text: `${title}: ${status}`, blocks };
+}
+
+function describeCanaries(facts: PrereleaseFacts): string {
+  if (facts.instanceIds.length === 0) return `${facts.canaries} to launch`;
+  const states = facts.instanceIds.map((id) => facts.health[id] ?? 'not registered');
+  const healthy = states.filter((s) => s === 'healthy').length;
+  const others = [...new Set(states.filter((s) => s !== 'healthy'))].map((s) => `${states.filter((x) => x === s).length} ${s}`);
+  const lines = [
+    `${healthy}/${facts.canaries} healthy${others.length > 0 ? ` (${others.join(', ')})` : ''}`,
+    facts.instanceIds.map((id) => `\`${escape(id)}\`${facts.privateIps[id] ? ` ${escape(facts.privateIps[id])}` : ''}`).join(', '),
+  ];
+  if (facts.healthReason) lines.push(escape(facts.healthReason));
+  return lines.join('\n');
+}
+
+function describeSentry(facts: PrereleaseFacts, service: ServiceConfig): string {
+  if (!service.sentry) return 'not configured: new errors are not watched';
+  const sentry = facts.sentry;
+  if (sentry.ok) return sentry.checkedAt === null ? 'ok, not checked yet' : `ok, checked ${slackTime(sentry.checkedAt)}`;
+  const since = sentry.since ?? sentry.checkedAt;
+  const consequence = service.prerelease.autoApprove ? 'cannot approve itself or roll back by itself' : 'cannot roll back by itself';
+  const lines = [`⚠️ Sentry unreadable${since === null ? '' : ` since ${slackTime(since)}`} — ${consequence}`];
+  if (sentry.problem) lines.push(escape(sentry.problem));
+  return lines.join('\n');
+}
+
+function button(actionId: string, text: string, value: string, extra: Partial<Button> = {}): Button {
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: truncate(text, LIMITS.buttonText), emoji: true }, value, ...extra };
+}
+
+function confirm(title: string, text: string, confirmLabel: string, style: 'primary' | 'danger'): NonNullable<Button['confirm']> {
+  return {
+    title: { type: 'plain_text', text: truncate(title, LIMITS.confirmTitle) },
+    text: { type: 'plain_text', text: truncate(text, LIMITS.confirmText) },
+    confirm: { type: 'plain_text', text: confirmLabel },
+    deny: { type: 'plain_text', text: 'Cancel' },
+    style,
+  };
+}
+
+function prereleaseActions(deploy: PrereleaseDeploy, service: ServiceConfig, clock: SoakClock): ActionsBlock {
+  const name = `${deploy.service} ${deploy.version}`;
+  const issues = describeNewIssues(deploy.facts.seenIssues, 'no new issues');
+  const approveText = clock.reached
+    ? `${name} soaked ${formatDuration(clock.elapsedMs)} with ${issues}. Approving marks it ready for the release.`
+    : `The minimum soak of ${formatDuration(clock.minimumMs)} is not reached yet (${formatDuration(clock.elapsedMs)} so far). Approving now requires a reason, which goes into the audit trail.`;
+  const canaries = deploy.facts.instanceIds.length || deploy.facts.canaries;
+  const rejectText = `Rejecting removes the canary (${canaries} instance${canaries === 1 ? '' : 's'}) from the target groups and terminates it.`;
+  return {
+    type: 'actions',
+    block_id: 'prerelease_actions',
+    elements: [
+      button(PRERELEASE_APPROVE, 'Approve', deploy.id, { style: 'primary', confirm: confirm(`Approve ${name}?`, approveText, 'Approve', 'primary') }),
+      button(PRERELEASE_REJECT, 'Reject', deploy.id, { style: 'danger', confirm: confirm(`Reject ${name}?`, rejectText, 'Reject', 'danger') }),
+      button(PRERELEASE_EXTEND, `Extend soak +${formatDuration(service.prerelease.extendBy)}`, deploy.id),
+    ],
+  };
+}

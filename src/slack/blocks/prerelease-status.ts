@@ -1,0 +1,68 @@
+import { formatDuration } from '../../config/duration.js';
+import type { ServiceConfig } from '../../config/catalog.js';
+import type { PrereleaseFacts } from '../../deploy/prerelease/facts.js';
+import type { DeployRecord, Outcome } from '../../deploy/records.js';
+import { slackTime } from './mrkdwn.js';
+
+/** Where a pre-release stands, shared by its parent message and the `/prerelease list` answer. */
+
+export type PrereleaseDeploy = DeployRecord<PrereleaseFacts>;
+
+const OUTCOME_STATUS: Record<Outcome, string> = {
+  approved: '✅ approved',
+  released: '✅ released',
+  rejected: '❌ rejected',
+  rolled_back: '↩️ rolled back',
+  failed: '⚠️ failed',
+  cancelled: '🚫 cancelled',
+};
+
+export function isFinished(deploy: PrereleaseDeploy): boolean {
+  return deploy.finishedAt !== null;
+}
+
+export function prereleaseStatus(deploy: PrereleaseDeploy): string {
+  if (isFinished(deploy) && deploy.outcome) return OUTCOME_STATUS[deploy.outcome];
+  switch (deploy.state) {
+    case 'requested':
+    case 'launching':
+      return '🚀 launching';
+    case 'registering':
+      return '⏳ waiting for healthy';
+    case 'in_service':
+      return '⏳ in service, starting the soak';
+    case 'soaking':
+      return '🧪 soaking';
+    case 'approved':
+      return '✅ approved';
+    case 'rolling_back':
+      return deploy.facts.decision?.kind === 'rejected' ? '❌ rejected, removing the canary' : '↩️ rolling back';
+    default:
+      return `⚙️ ${deploy.state}`;
+  }
+}
+
+export interface SoakClock {
+  elapsedMs: number;
+  minimumMs: number;
+  /** When the minimum soak is reached; null before the soak starts. */
+  readyAt: number | null;
+  reached: boolean;
+}
+
+/** The soak stops counting at the decision (or the end), so a finished deploy shows what it soaked. */
+export function soakClock(deploy: PrereleaseDeploy, service: ServiceConfig, now: number): SoakClock {
+  const minimumMs = service.prerelease.minSoak + deploy.facts.extendedMs;
+  const started = deploy.facts.soakStartedAt;
+  if (started === null) return { elapsedMs: 0, minimumMs, readyAt: null, reached: false };
+  const end = deploy.facts.decision?.at ?? deploy.finishedAt ?? now;
+  const elapsedMs = Math.max(0, end - started);
+  return { elapsedMs, minimumMs, readyAt: started + minimumMs, reached: elapsedMs >= minimumMs };
+}
+
+export function describeSoak(deploy: PrereleaseDeploy, clock: SoakClock): string {
+  if (clock.readyAt === null) return isFinished(deploy) ? 'never started' : 'not started yet';
+  if (isFinished(deploy) || deploy.facts.decision) return `soaked ${formatDuration(clock.elapsedMs)}`;
+  if (clock.reached) return `${formatDuration(clock.elapsedMs)}, ready to approve`;
+  return `${formatDuration(clock.elapsedMs)} of ${formatDuration(clock.minimumMs)} minimum (ready at ${slackTime(clock.readyAt)})`;
+}

@@ -1,0 +1,94 @@
+import type { Instance, NewIssue, System, TargetHealth } from '../../deploy/ports.js';
+import { formatDuration } from '../../config/duration.js';
+import type { DeployRecord, ThreadNote } from '../../deploy/records.js';
+import { LIMITS, truncate } from '../limits.js';
+import { section, type SlackMessage } from './build.js';
+import { renderChangelog } from './changelog.js';
+import { describeDecision } from './decision.js';
+import { LEVEL_EMOJI } from './issues.js';
+import { escape, link, mention, plural, slackTime } from './mrkdwn.js';
+
+/** What a note needs to know about its deploy. */
+export type ThreadNoteContext = Pick<DeployRecord, 'service' | 'version' | 'kind'>;
+
+const SYSTEM_NAME: Record<System, string> = {
+  aws: 'AWS',
+  sentry: 'Sentry',
+  prometheus: 'Prometheus',
+  jira: 'Jira',
+  slack: 'Slack',
+  git: 'Git',
+  store: 'The bot’s database',
+};
+
+/** One thread message per note, readable on its own. */
+export function renderThreadNote(note: ThreadNote, context: ThreadNoteContext): SlackMessage {
+  switch (note.type) {
+    case 'changelog':
+      return renderChangelog(note, context);
+    case 'requested':
+      return single(
+        `🚀 ${mention(note.by)} requested ${context.kind === 'prerelease' ? 'a pre-release' : 'a release'} of *${escape(context.service)} ${escape(note.version)}*: ` +
+          `${plural(note.canaries, 'canary', 'canaries')} from \`${escape(note.imageId)}\``,
+      );
+    case 'launched':
+      return single(`🖥️ Launched ${plural(note.instances.length, 'instance')}: ${instanceList(note.instances)}`);
+    case 'in_service':
+      return single(`✅ In service after ${formatDuration(note.afterMs)}: ${note.instanceIds.map(code).join(', ')}`);
+    case 'new_issue':
+      return single(describeIssue(note.issue));
+    case 'dependency':
+      return single(`⚠️ *${SYSTEM_NAME[note.system]}:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
+    case 'unhealthy':
+      return single(`🩺 *Unhealthy targets*\n${note.targets.map(describeTarget).join('\n')}\n*What I did:* ${escape(note.action)}`);
+    case 'decision':
+      return single(describeDecision({ kind: note.decision, by: note.by, reason: note.reason }, `after a soak of ${formatDuration(note.soakedMs)}`));
+    case 'extended':
+      return single(
+        `⏱️ ${mention(note.by)} extended the soak; the minimum now ends at ${slackTime(note.minSoakEndsAt)}${note.reason ? `: ${escape(note.reason)}` : ''}`,
+      );
+    case 'removed':
+      return single(`🧹 Deregistered and terminated ${plural(note.instanceIds.length, 'instance')}: ${note.instanceIds.map(code).join(', ')}`);
+    case 'failed':
+      return single(`❌ *Failed:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
+    case 'text':
+      return single(escape(note.text));
+  }
+}
+
+/** Notes are short: the same mrkdwn serves as the blocks and as the notification text. */
+function single(mrkdwn: string): SlackMessage {
+  return { text: truncate(mrkdwn, LIMITS.sectionText), blocks: [section(mrkdwn)] };
+}
+
+function code(text: string): string {
+  return `\`${escape(text)}\``;
+}
+
+function instanceList(instances: Pick<Instance, 'instanceId' | 'privateIp'>[]): string {
+  return instances.map((i) => `${code(i.instanceId)}${i.privateIp ? ` ${escape(i.privateIp)}` : ''}`).join(', ');
+}
+
+function describeIssue(issue: NewIssue): string {
+  const firstSeen = Date.parse(issue.firstSeen);
+  const facts = [
+    code(issue.shortId),
+    issue.level,
+    plural(issue.count, 'event'),
+    plural(issue.userCount, 'user'),
+    Number.isNaN(firstSeen) ? `first seen ${escape(issue.firstSeen)}` : `first seen ${slackTime(firstSeen)}`,
+  ];
+  const lines = [`${LEVEL_EMOJI[issue.level]} *New issue:* ${link(issue.permalink, truncate(issue.title, 300))}`, facts.join(' · ')];
+  if (issue.culprit) lines.push(`_${escape(truncate(issue.culprit, 300))}_`);
+  return lines.join('\n');
+}
+
+/** "board-http" out of "arn:…:targetgroup/board-http/6d0e…", which is how people name them. */
+function targetGroupName(arn: string): string {
+  return arn.split('/')[1] ?? arn;
+}
+
+function describeTarget(target: TargetHealth): string {
+  const why = target.reason ? ` (${escape(target.reason)}${target.description ? `: ${escape(target.description)}` : ''})` : '';
+  return `• ${code(target.instanceId)} in ${escape(targetGroupName(target.targetGroupArn))}: ${escape(target.state)}${why}`;
+}

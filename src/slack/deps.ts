@@ -1,0 +1,22 @@
+import type { ServiceConfig } from '../config/catalog.js';
+import type { Clock, Directory, Fleet } from '../deploy/ports.js';
+import type { DeployKind } from '../deploy/records.js';
+import type { DeployStore } from '../deploy/store-port.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+
+/** What the Slack handlers are given; they read nothing else. */
+export interface SlackDeps {
+  services: Record<string, ServiceConfig>;
+  store: DeployStore;
+  fleet: Fleet;
+  directory: Directory;
+  clock: Clock;
+  /** Which integrations have credentials in the environment. */
+  configured: { sentry: boolean; jira: boolean };
+  newDeployId: (kind: DeployKind) => string;
+  /** Something was recorded: let the runner and the notifier look now. */
+  onChange: () => void;
+  logger: Logger;
+  metrics: Metrics;
+}

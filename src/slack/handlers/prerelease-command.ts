@@ -1,0 +1,75 @@
+import type { App, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { parsePrerelease, prereleaseHelp, spec } from '../../../commands/prerelease.js';
+import { planPrerelease } from '../../deploy/prerelease/request.js';
+import type { StoredDeploy } from '../../deploy/store-port.js';
+import { createKeyedMutex } from '../../util/keyed-mutex.js';
+import { renderPrereleaseList } from '../blocks/prerelease-list.js';
+import { renderUserError } from '../blocks/user-error.js';
+import type { SlackDeps } from '../deps.js';
+import { ackTimer } from './ack-timer.js';
+
+export async function threadLink(client: WebClient, deploy: StoredDeploy | undefined): Promise<string> {
+  if (!deploy?.slackChannel || !deploy.slackTs) return '';
+  try {
+    const link = await client.chat.getPermalink({ channel: deploy.slackChannel, message_ts: deploy.slackTs });
+    return link.permalink ? ` <${link.permalink}|Open its thread>.` : '';
+  } catch {
+    return '';
+  }
+}
+
+async function answer(respond: RespondFn, message: { text: string; blocks?: unknown[] }) {
+  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks as never });
+}
+
+export function registerPrereleaseCommand(app: App, deps: SlackDeps): void {
+  // Two requests for the same service are checked and recorded one after the other, so the
+  // "already running" check cannot be raced.
+  const perService = createKeyedMutex();
+
+  app.command(spec.command, async ({ command, ack, respond, client }) => {
+    const timer = ackTimer(deps.metrics, 'command');
+    await ack();
+    timer.done();
+    const request = parsePrerelease(command.text ?? '');
+    if (request.kind === 'help') return answer(respond, { text: prereleaseHelp(Object.keys(deps.services).sort()) });
+    if (request.kind === 'invalid') return answer(respond, renderUserError(request.problem, request.valid));
+    if (request.kind === 'list') {
+      const deploys = await deps.store.listDeploys({ kind: 'prerelease', limit: 20 });
+      return answer(respond, renderPrereleaseList(deploys, deps.services, deps.clock.now()));
+    }
+    try {
+      await perService(request.service, async () => {
+        const plan = await planPrerelease(deps, request.service, request.version, command.user_id);
+        if (!plan.ok) {
+          const link = await threadLink(client, plan.existing);
+          return answer(respond, renderUserError(plan.problem, plan.valid + link));
+        }
+        const now = deps.clock.now();
+        const deploy = await deps.store.createDeploy(
+          {
+            id: deps.newDeployId('prerelease'),
+            service: plan.service.name,
+            kind: 'prerelease',
+            version: plan.version,
+            state: 'requested',
+            actor: command.user_id,
+            reason: null,
+            facts: plan.facts as unknown as Record<string, unknown>,
+            wakeAt: now,
+            at: now,
+          },
+          { actor: command.user_id, action: 'prerelease_requested', data: { version: plan.version, imageId: plan.image.imageId } },
+        );
+        deps.onChange();
+        await answer(respond, {
+          text: `Pre-release ${deploy.id} of ${plan.service.name} ${plan.version} started: follow it in <#${plan.service.slack.deployChannel}>.`,
+        });
+      });
+    } catch (error) {
+      deps.logger.error({ err: error, command: spec.command }, 'pre-release request failed');
+      await answer(respond, renderUserError(`The pre-release could not be checked: ${(error as Error).message}`, 'Nothing was launched. Try again in a minute; if it keeps failing, the bot\'s logs say more.'));
+    }
+  });
+}
