@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const url = z.string().url('expected an absolute URL such as https://example.com');
+const url = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL such as https://example.com' });
 const optionalString = z.string().min(1).optional();
 
 export const envSchema = z

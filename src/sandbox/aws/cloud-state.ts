@@ -51,12 +51,12 @@ export class CloudState {
       ids: new IdSource(options.idStem),
       accountId: this.accountId,
       region: this.region,
-      vpcId: 'vpc-0sandbox',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
     };
     this.ec2 = new Ec2State(ctx, {
       bootDelayMs: options.bootDelayMs ?? 3_000,
       shutdownDelayMs: options.shutdownDelayMs ?? 1_000,
-      defaultSubnetId: 'subnet-0default',
+      defaultSubnetId: 'subnet-0f1e2d3c4b5a69788',
       privateIp: options.privateIp ?? defaultPrivateIp,
     });
     this.elb = new ElbState(ctx, this.ec2, {

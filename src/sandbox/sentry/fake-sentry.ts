@@ -44,7 +44,7 @@ const DEFAULT_PERIOD_MS = 14 * PERIOD_UNITS.d;
  */
 export async function startFakeSentry(options: FakeSentryOptions): Promise<FakeSentry> {
   const org = options.org ?? 'acme';
-  const projects = options.projects ?? [{ id: '1', slug: 'board-server' }];
+  const projects = options.projects ?? [{ id: '1', slug: 'board' }];
   const pageSize = options.pageSize ?? 100;
   const now = options.now ?? Date.now;
   let baseUrl = '';

@@ -1,3 +1,4 @@
+import { LIMITS, truncate } from '../limits.js';
 import { context, section, type SlackMessage } from './build.js';
 import { escape } from './mrkdwn.js';
 
@@ -7,7 +8,7 @@ import { escape } from './mrkdwn.js';
  */
 export function renderUserError(problem: string, valid: string): SlackMessage {
   return {
-    text: `⚠️ ${problem} — ${valid}`,
+    text: truncate(`⚠️ ${escape(problem)} — ${escape(valid)}`, LIMITS.sectionText),
     blocks: [section(`⚠️ *What was wrong:* ${escape(problem)}`), section(`*What would be valid:* ${escape(valid)}`), context('Nothing was changed.')],
   };
 }
