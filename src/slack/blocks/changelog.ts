@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/web-api';
 import type { ChangelogEntry } from '../../deploy/ports.js';
 import type { ThreadNote } from '../../deploy/records.js';
 import { LIMITS, truncate } from '../limits.js';
@@ -26,7 +27,7 @@ export function renderChangelog(note: ChangelogNote, subject: { service: string;
     chars: LIMITS.messageBlocksText - FRAME_CHARS,
   });
   const left = note.entries.length - fitted + note.omitted;
-  const blocks = [header(title), section(summary), ...sections];
+  const blocks: KnownBlock[] = [header(title), section(summary), ...sections];
   if (left > 0) {
     const full = note.from ? ` (\`git log ${escape(shortRef(note.from))}..${escape(shortRef(note.to))}\` lists them all)` : '';
     blocks.push(context(`… and ${plural(left, 'more commit')}${full}`));

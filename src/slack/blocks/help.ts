@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/web-api';
 import type { ServiceConfig } from '../../config/catalog.js';
 import { formatDuration } from '../../config/duration.js';
 import { LIMITS } from '../limits.js';
@@ -21,7 +22,7 @@ export function renderHelp(commands: HelpEntry[], services: ServiceConfig[]): Sl
   );
   const lines = [...commandLines, '*Services*', ...(serviceLines.length > 0 ? serviceLines : ['none configured'])];
   const { sections, fitted } = packLines(lines, { blocks: LIMITS.blocksPerMessage - 2, chars: LIMITS.messageBlocksText - 300 });
-  const blocks = [header('Release bot'), ...sections];
+  const blocks: KnownBlock[] = [header('Release bot'), ...sections];
   if (fitted < lines.length) blocks.push(context(`… ${lines.length - fitted} more lines not shown`));
   return { text: `Release bot commands: ${commands.map((c) => escape(c.usage)).join(', ')}`, blocks };
 }

@@ -1,12 +1,15 @@
+import type { KnownBlock } from '@slack/web-api';
 import type { ServiceConfig } from '../../config/catalog.js';
 import { LIMITS } from '../limits.js';
 import { context, header, packLines, section, type SlackMessage } from './build.js';
 import { describeNewIssues } from './issues.js';
 import { channelLink, escape, mention, plural } from './mrkdwn.js';
-import { describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy } from './prerelease-status.js';
+import type { DeployRecord } from '../../deploy/records.js';
+import { asPrerelease, describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy } from './prerelease-status.js';
 
 /** The answer to `/prerelease list`: running pre-releases first, then the finished ones given. */
-export function renderPrereleaseList(deploys: PrereleaseDeploy[], services: Record<string, ServiceConfig>, now: number): SlackMessage {
+export function renderPrereleaseList(records: DeployRecord[], services: Record<string, ServiceConfig>, now: number): SlackMessage {
+  const deploys = records.flatMap((record) => asPrerelease(record) ?? []);
   const running = deploys.filter((d) => !isFinished(d));
   const finished = deploys.filter(isFinished);
   const title = 'Pre-releases';
@@ -19,7 +22,7 @@ export function renderPrereleaseList(deploys: PrereleaseDeploy[], services: Reco
     ...(finished.length > 0 ? ['*Finished*', ...finished.map((d) => describe(d, services[d.service], now))] : []),
   ];
   const { sections, fitted } = packLines(lines, { blocks: LIMITS.blocksPerMessage - 2, chars: LIMITS.messageBlocksText - 300 });
-  const blocks = [header(title), ...sections];
+  const blocks: KnownBlock[] = [header(title), ...sections];
   if (fitted < lines.length) blocks.push(context(`… and ${plural(lines.length - fitted, 'more line')} not shown`));
   return { text: `${title}: ${summary}`, blocks };
 }

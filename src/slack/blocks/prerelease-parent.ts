@@ -3,12 +3,18 @@ import type { ServiceConfig } from '../../config/catalog.js';
 import { formatDuration } from '../../config/duration.js';
 import type { PrereleaseFacts } from '../../deploy/prerelease/facts.js';
 import { LIMITS, truncate } from '../limits.js';
-import { PRERELEASE_APPROVE, PRERELEASE_EXTEND, PRERELEASE_REJECT } from './action-ids.js';
 import { context, fields, header, section, type SlackMessage } from './build.js';
 import { describeDecision } from './decision.js';
 import { describeNewIssues } from './issues.js';
 import { escape, mention, slackTime } from './mrkdwn.js';
 import { describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy, type SoakClock } from './prerelease-status.js';
+
+/** Action IDs of the pre-release buttons; each button's `value` is the deploy id. */
+export const PRERELEASE_ACTIONS = {
+  approve: 'prerelease_approve',
+  reject: 'prerelease_reject',
+  extend: 'prerelease_extend',
+} as const;
 
 /** The pre-release's parent message: edited in place as the deploy moves, its thread holds the story. */
 export function renderPrereleaseParent(deploy: PrereleaseDeploy, service: ServiceConfig, now: number): SlackMessage {
@@ -86,9 +92,9 @@ function prereleaseActions(deploy: PrereleaseDeploy, service: ServiceConfig, clo
     type: 'actions',
     block_id: 'prerelease_actions',
     elements: [
-      button(PRERELEASE_APPROVE, 'Approve', deploy.id, { style: 'primary', confirm: confirm(`Approve ${name}?`, approveText, 'Approve', 'primary') }),
-      button(PRERELEASE_REJECT, 'Reject', deploy.id, { style: 'danger', confirm: confirm(`Reject ${name}?`, rejectText, 'Reject', 'danger') }),
-      button(PRERELEASE_EXTEND, `Extend soak +${formatDuration(service.prerelease.extendBy)}`, deploy.id),
+      button(PRERELEASE_ACTIONS.approve, 'Approve', deploy.id, { style: 'primary', confirm: confirm(`Approve ${name}?`, approveText, 'Approve', 'primary') }),
+      button(PRERELEASE_ACTIONS.reject, 'Reject', deploy.id, { style: 'danger', confirm: confirm(`Reject ${name}?`, rejectText, 'Reject', 'danger') }),
+      button(PRERELEASE_ACTIONS.extend, `Extend soak +${formatDuration(service.prerelease.extendBy)}`, deploy.id),
     ],
   };
 }

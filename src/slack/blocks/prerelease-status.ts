@@ -66,3 +66,8 @@ export function describeSoak(deploy: PrereleaseDeploy, clock: SoakClock): string
   if (clock.reached) return `${formatDuration(clock.elapsedMs)}, ready to approve`;
   return `${formatDuration(clock.elapsedMs)} of ${formatDuration(clock.minimumMs)} minimum (ready at ${slackTime(clock.readyAt)})`;
 }
+
+/** Pre-release facts are written only by the pre-release workflow, so the kind tells their shape. */
+export function asPrerelease(deploy: DeployRecord): PrereleaseDeploy | null {
+  return deploy.kind === 'prerelease' ? (deploy as unknown as PrereleaseDeploy) : null;
+}

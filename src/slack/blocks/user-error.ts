@@ -1,14 +1,14 @@
 import { LIMITS, truncate } from '../limits.js';
 import { context, section, type SlackMessage } from './build.js';
-import { escape } from './mrkdwn.js';
 
 /**
- * The ephemeral answer to bad input: what was wrong and what would be valid. Both are plain
- * sentences that may quote the user's input, so they are escaped; backticks still format.
+ * The ephemeral answer to bad input: what was wrong and what would be valid. Both are mrkdwn the
+ * bot wrote (they may carry code spans and links); callers pass anything a user typed through
+ * `escape` from mrkdwn.ts before quoting it.
  */
 export function renderUserError(problem: string, valid: string): SlackMessage {
   return {
-    text: truncate(`⚠️ ${escape(problem)} — ${escape(valid)}`, LIMITS.sectionText),
-    blocks: [section(`⚠️ *What was wrong:* ${escape(problem)}`), section(`*What would be valid:* ${escape(valid)}`), context('Nothing was changed.')],
+    text: truncate(`⚠️ ${problem} — ${valid}`, LIMITS.sectionText),
+    blocks: [section(`⚠️ *What was wrong:* ${problem}`), section(`*What would be valid:* ${valid}`), context('Nothing was changed.')],
   };
 }
