@@ -1,8 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Manifest } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { CommandSpec } from '../commands/spec.js';
+
+/** The parts of Slack's app manifest schema this test reads. */
+interface Manifest {
+  _metadata?: { major_version?: number };
+  display_information: { name: string };
+  features?: { slash_commands?: { command: string; description: string; usage_hint?: string }[] };
+  oauth_config?: { scopes?: { bot?: string[] } };
+  settings?: { socket_mode_enabled?: boolean; interactivity?: { is_enabled?: boolean } };
+}
 
 const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8')) as Manifest;
 const commandDir = new URL('../commands/', import.meta.url);

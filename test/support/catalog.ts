@@ -8,7 +8,7 @@ export function exampleService(overrides: (yaml: string) => string = (y) => y): 
   return parseCatalog(text).services.board;
 }
 
-export function serviceWith(patch: Partial<ServiceConfig> & { prerelease?: Partial<ServiceConfig['prerelease']> }): ServiceConfig {
+export function serviceWith(patch: Partial<Omit<ServiceConfig, 'prerelease'>> & { prerelease?: Partial<ServiceConfig['prerelease']> }): ServiceConfig {
   const base = exampleService();
   return { ...base, ...patch, prerelease: { ...base.prerelease, ...patch.prerelease } };
 }

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 
 export interface GitRunOptions {
-  cwd?: string;
   /** Added to the bot's environment. */
   env?: Record<string, string>;
   /** Written to git's standard input. */
@@ -14,7 +13,6 @@ export type RunGit = (args: string[], options: GitRunOptions) => Promise<string>
 
 export class GitError extends Error {
   constructor(
-    readonly args: string[],
     /** Exit code, or null when git did not run to the end (timeout, not installed). */
     readonly exitCode: number | null,
     readonly stderr: string,
@@ -33,7 +31,6 @@ export const execGit: RunGit = (args, options) =>
       'git',
       args,
       {
-        cwd: options.cwd,
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
         timeout: options.timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
@@ -42,8 +39,10 @@ export const execGit: RunGit = (args, options) =>
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const code = (error as { code?: unknown }).code;
-        reject(new GitError(args, typeof code === 'number' ? code : null, stderr, error.killed === true, code === 'ENOENT'));
+        reject(new GitError(typeof code === 'number' ? code : null, stderr, error.killed === true, code === 'ENOENT'));
       },
     );
+    // git may exit without reading its input (EPIPE); its exit code says what happened, not the pipe.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });

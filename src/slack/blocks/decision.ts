@@ -1,4 +1,5 @@
 import type { Decision } from '../../deploy/prerelease/facts.js';
+import { truncate } from '../limits.js';
 import { escape, mention } from './mrkdwn.js';
 
 const DECISION_TEXT: Record<Decision['kind'], string> = {
@@ -13,6 +14,6 @@ const DECISION_TEXT: Record<Decision['kind'], string> = {
 export function describeDecision(decision: Pick<Decision, 'kind' | 'by' | 'reason'>, when: string): string {
   const automatic = decision.kind === 'auto_approved' || decision.kind === 'auto_rollback';
   const by = automatic ? '' : ` by ${mention(decision.by)}`;
-  const reason = decision.reason ? `: ${escape(decision.reason)}` : '';
+  const reason = decision.reason ? `: ${escape(truncate(decision.reason, 500))}` : '';
   return `*${DECISION_TEXT[decision.kind]}*${by} ${when}${reason}`;
 }

@@ -7,6 +7,8 @@ import { channelLink, escape, mention, plural } from './mrkdwn.js';
 import type { DeployRecord } from '../../deploy/records.js';
 import { asPrerelease, describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy } from './prerelease-status.js';
 
+const BULLET = '• ';
+
 /** The answer to `/prerelease list`: running pre-releases first, then the finished ones given. */
 export function renderPrereleaseList(records: DeployRecord[], services: Record<string, ServiceConfig>, now: number): SlackMessage {
   const deploys = records.flatMap((record) => asPrerelease(record) ?? []);
@@ -23,7 +25,8 @@ export function renderPrereleaseList(records: DeployRecord[], services: Record<s
   ];
   const { sections, fitted } = packLines(lines, { blocks: LIMITS.blocksPerMessage - 2, chars: LIMITS.messageBlocksText - 300 });
   const blocks: KnownBlock[] = [header(title), ...sections];
-  if (fitted < lines.length) blocks.push(context(`… and ${plural(lines.length - fitted, 'more line')} not shown`));
+  const hidden = lines.slice(fitted).filter((line) => line.startsWith(BULLET)).length;
+  if (hidden > 0) blocks.push(context(`… and ${plural(hidden, 'more pre-release')} not shown`));
   return { text: `${title}: ${summary}`, blocks };
 }
 
@@ -32,5 +35,5 @@ function describe(deploy: PrereleaseDeploy, service: ServiceConfig | undefined, 
   if (service) parts.push(describeSoak(deploy, soakClock(deploy, service, now)));
   parts.push(describeNewIssues(deploy.facts.seenIssues, 'no new issues'), `by ${mention(deploy.actor)}`);
   if (deploy.slackChannel) parts.push(channelLink(deploy.slackChannel));
-  return `• ${parts.join(' · ')}`;
+  return `${BULLET}${parts.join(' · ')}`;
 }

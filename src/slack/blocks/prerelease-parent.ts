@@ -6,7 +6,7 @@ import { LIMITS, truncate } from '../limits.js';
 import { context, fields, header, section, type SlackMessage } from './build.js';
 import { describeDecision } from './decision.js';
 import { describeNewIssues } from './issues.js';
-import { escape, mention, slackTime } from './mrkdwn.js';
+import { escape, mention, plural, slackTime } from './mrkdwn.js';
 import { describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy, type SoakClock } from './prerelease-status.js';
 
 /** Action IDs of the pre-release buttons; each button's `value` is the deploy id. */
@@ -15,6 +15,13 @@ export const PRERELEASE_ACTIONS = {
   reject: 'prerelease_reject',
   extend: 'prerelease_extend',
 } as const;
+
+/** Text from other systems or people is cut to this before escaping, so the message stays within Slack's total budget. */
+const MAX_QUOTE = 500;
+
+function quote(text: string): string {
+  return escape(truncate(text, MAX_QUOTE));
+}
 
 /** The pre-release's parent message: edited in place as the deploy moves, its thread holds the story. */
 export function renderPrereleaseParent(deploy: PrereleaseDeploy, service: ServiceConfig, now: number): SlackMessage {
@@ -28,17 +35,17 @@ export function renderPrereleaseParent(deploy: PrereleaseDeploy, service: Servic
     fields([
       ['Requested by', mention(deploy.actor)],
       ['Version', facts.fromVersion ? `${escape(facts.fromVersion)} → ${escape(deploy.version)}` : `${escape(deploy.version)} (nothing known serving before)`],
-      ['AMI', `\`${escape(facts.imageId)}\` ${escape(facts.imageName)}`],
+      ['AMI', `\`${escape(facts.imageId)}\` ${quote(facts.imageName)}`],
       ['Canaries', describeCanaries(facts)],
       ['Soak', describeSoak(deploy, clock)],
       ['New issues', describeNewIssues(facts.seenIssues, isFinished(deploy) ? 'none' : 'none yet')],
       ['Sentry', describeSentry(facts, service)],
     ]),
   ];
-  if (facts.problem) blocks.push(section(`⚠️ *Last problem:* ${escape(facts.problem)}`));
+  if (facts.problem) blocks.push(section(`⚠️ *Last problem:* ${quote(facts.problem)}`));
   if (facts.decision) blocks.push(section(describeDecision(facts.decision, `at ${slackTime(facts.decision.at)}`)));
   if (deploy.state === 'soaking' && !isFinished(deploy) && !facts.decision) blocks.push(prereleaseActions(deploy, service, clock));
-  blocks.push(context(`Deploy \`${escape(deploy.id)}\``, ...(deploy.reason ? [`Reason: ${escape(deploy.reason)}`] : [])));
+  blocks.push(context(`Deploy \`${escape(deploy.id)}\``, ...(deploy.reason ? [`Reason: ${quote(deploy.reason)}`] : [])));
   return { text: `${title}: ${status}`, blocks };
 }
 
@@ -51,7 +58,7 @@ function describeCanaries(facts: PrereleaseFacts): string {
     `${healthy}/${facts.canaries} healthy${others.length > 0 ? ` (${others.join(', ')})` : ''}`,
     facts.instanceIds.map((id) => `\`${escape(id)}\`${facts.privateIps[id] ? ` ${escape(facts.privateIps[id])}` : ''}`).join(', '),
   ];
-  if (facts.healthReason) lines.push(escape(facts.healthReason));
+  if (facts.healthReason) lines.push(quote(facts.healthReason));
   return lines.join('\n');
 }
 
@@ -62,7 +69,7 @@ function describeSentry(facts: PrereleaseFacts, service: ServiceConfig): string 
   const since = sentry.since ?? sentry.checkedAt;
   const consequence = service.prerelease.autoApprove ? 'cannot approve itself or roll back by itself' : 'cannot roll back by itself';
   const lines = [`⚠️ Sentry unreadable${since === null ? '' : ` since ${slackTime(since)}`} — ${consequence}`];
-  if (sentry.problem) lines.push(escape(sentry.problem));
+  if (sentry.problem) lines.push(quote(sentry.problem));
   return lines.join('\n');
 }
 
@@ -87,7 +94,7 @@ function prereleaseActions(deploy: PrereleaseDeploy, service: ServiceConfig, clo
     ? `${name} soaked ${formatDuration(clock.elapsedMs)} with ${issues}. Approving marks it ready for the release.`
     : `The minimum soak of ${formatDuration(clock.minimumMs)} is not reached yet (${formatDuration(clock.elapsedMs)} so far). Approving now requires a reason, which goes into the audit trail.`;
   const canaries = deploy.facts.instanceIds.length || deploy.facts.canaries;
-  const rejectText = `Rejecting removes the canary (${canaries} instance${canaries === 1 ? '' : 's'}) from the target groups and terminates it.`;
+  const rejectText = `Rejecting removes the canary (${plural(canaries, 'instance')}) from the target groups and terminates it.`;
   return {
     type: 'actions',
     block_id: 'prerelease_actions',

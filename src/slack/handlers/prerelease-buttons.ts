@@ -37,8 +37,9 @@ export function registerPrereleaseButtons(app: App, deps: SlackDeps): void {
     });
   }
 
-  const say = (respond: RespondFn, text: string, blocks?: unknown[]) =>
-    respond({ response_type: 'ephemeral', replace_original: false, text, blocks: blocks as never });
+  const say = async (respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> => {
+    await respond({ response_type: 'ephemeral', replace_original: false, text, blocks: blocks as never });
+  };
 
   app.action<BlockButtonAction>(new RegExp(`^(${Object.keys(ACTION_BY_ID).join('|')})$`), async ({ ack, body, action, respond, client }) => {
     const timer = ackTimer(deps.metrics, 'action');

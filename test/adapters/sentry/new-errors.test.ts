@@ -150,6 +150,13 @@ describe('Sentry new errors', () => {
     expect(wrongSlug.message).toContain('project bord');
   });
 
+  it('points at the token scope when Sentry refuses access to the project', async () => {
+    const error = await failure(adapter().newIssues(serviceWith({ sentry: { org: 'acme', project: '99', environment: 'production' } }), '1.2.0'));
+
+    expect(error.code).toBe('Forbidden');
+    expect(error.message).toContain('event:read');
+  });
+
   it('gives up on a Sentry that does not answer in time', async () => {
     sentry.hangNext(1);
 

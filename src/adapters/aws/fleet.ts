@@ -1,0 +1,66 @@
+import type { Filter } from '@aws-sdk/client-ec2';
+import type { ServiceConfig } from '../../config/catalog.js';
+import { MANAGED_BY_VALUE, TAG, type Fleet, type Instance } from '../../deploy/ports.js';
+import { AwsClientPool, type AwsClientOptions, type RegionClients } from './aws-clients.js';
+import { findImage, listImages } from './images.js';
+import { findInstances } from './instances.js';
+import { launchInstances } from './launch.js';
+import { deregisterTargets, missingTargetGroups, registerTargets, targetHealth } from './target-groups.js';
+import { tagFilters } from './tags.js';
+import { terminateManaged } from './terminate.js';
+
+export interface AwsFleetOptions extends AwsClientOptions {
+  /** Supplies a region's clients instead of building them from the options above. */
+  clients?: (region: string) => RegionClients;
+  /** DescribeInstances page size, 5 to 1000 (default 1000). */
+  pageSize?: number;
+}
+
+export interface AwsFleet extends Fleet {
+  /** Closes the clients this fleet created (injected clients are left alone). */
+  destroy(): void;
+}
+
+const LIVE: Filter = { Name: 'instance-state-name', Values: ['pending', 'running'] };
+
+function uniqueById(instances: Instance[]): Instance[] {
+  return [...new Map(instances.map((i) => [i.instanceId, i])).values()];
+}
+
+/** The Fleet port on EC2 and ELBv2, each service in its own region. */
+export function createAwsFleet(options: AwsFleetOptions = {}): AwsFleet {
+  const pool = options.clients ? undefined : new AwsClientPool(options);
+  const clients = (service: ServiceConfig): RegionClients => (options.clients ? options.clients(service.region) : pool!.get(service.region));
+  const pageSize = options.pageSize ?? 1000;
+  const find = (service: ServiceConfig, filters: Filter[]) => findInstances(clients(service).ec2, filters, pageSize);
+
+  return {
+    listImages: (service, limit) => listImages(clients(service).ec2, service, limit),
+    findImage: (service, version) => findImage(clients(service).ec2, service, version),
+    launch: (request) => launchInstances(clients(request.service).ec2, request),
+
+    async describe(service, instanceIds) {
+      if (instanceIds.length === 0) return [];
+      const found = await find(service, [{ Name: 'instance-id', Values: instanceIds }]);
+      return instanceIds.flatMap((id) => found.filter((i) => i.instanceId === id));
+    },
+
+    launchedBy: (service, deployId) => find(service, tagFilters({ [TAG.deployId]: deployId, [TAG.service]: service.name })),
+
+    async serving(service) {
+      const [fleet, canaries] = await Promise.all([
+        find(service, [LIVE, ...tagFilters(service.fleet.tags)]),
+        find(service, [LIVE, ...tagFilters({ [TAG.managedBy]: MANAGED_BY_VALUE, [TAG.service]: service.name, [TAG.role]: 'canary' })]),
+      ]);
+      return uniqueById([...fleet, ...canaries]);
+    },
+
+    missingTargetGroups: (service) => missingTargetGroups(clients(service).elb, service),
+    register: (service, instanceIds) => registerTargets(clients(service).elb, service, instanceIds),
+    deregister: (service, instanceIds) => deregisterTargets(clients(service).elb, service, instanceIds),
+    health: (service, instanceIds) => targetHealth(clients(service).elb, service, instanceIds),
+    terminate: (service, instanceIds) => terminateManaged(clients(service).ec2, service, instanceIds, pageSize),
+
+    destroy: () => pool?.destroy(),
+  };
+}

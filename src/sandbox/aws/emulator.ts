@@ -1,0 +1,49 @@
+import { CloudState, type CloudStateOptions } from './cloud-state.js';
+import { dispatchQuery, type QueryResponse } from './dispatch.js';
+import { Faults } from './faults.js';
+import { RequestLog } from './request-log.js';
+import { serveQuery, type RunningEndpoint } from './server.js';
+
+/**
+ * A local EC2 + ELBv2 endpoint speaking the AWS Query protocol: the model, its fault switches,
+ * the log of what clients sent, and HTTP servers. Listen to `state.events` to follow instances
+ * and targets (the sandbox starts a board server when an instance is running).
+ */
+export class AwsEmulator {
+  readonly state: CloudState;
+  readonly faults = new Faults();
+  readonly requests = new RequestLog();
+  private readonly endpoints = new Set<RunningEndpoint>();
+
+  constructor(options: CloudStateOptions = {}) {
+    const check = options.health?.check ?? (() => true);
+    this.state = new CloudState({
+      ...options,
+      health: { ...options.health, check: (instance, group, port) => this.faults.healthOf(instance.instanceId) ?? check(instance, group, port) },
+    });
+  }
+
+  handle(body: string): QueryResponse {
+    return dispatchQuery(body, this.state, this.faults, this.requests);
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<RunningEndpoint> {
+    const endpoint = await serveQuery((body) => this.handle(body), port, host);
+    this.endpoints.add(endpoint);
+    return {
+      url: endpoint.url,
+      close: async () => {
+        this.endpoints.delete(endpoint);
+        await endpoint.close();
+      },
+    };
+  }
+
+  /** Closes every endpoint and stops the model's timers. */
+  async close(): Promise<void> {
+    const open = [...this.endpoints];
+    this.endpoints.clear();
+    this.state.dispose();
+    await Promise.all(open.map((e) => e.close()));
+  }
+}

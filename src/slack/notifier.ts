@@ -1,0 +1,202 @@
+import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
+import pino from 'pino';
+import type { Catalog } from '../config/catalog.js';
+import type { Clock } from '../deploy/ports.js';
+import type { DeployStore, StoredDeploy } from '../deploy/store-port.js';
+import type { Logger } from '../observability/logger.js';
+import type { SlackMessage } from './blocks/build.js';
+import { renderThreadNote } from './blocks/thread-note.js';
+
+export interface NotifierOptions {
+  store: DeployStore;
+  /**
+   * Create it with `rejectRateLimitedCalls: true` and `retryConfig: { retries: 0 }`: the notifier
+   * owns retries (undelivered notes stay in the store's outbox with their next attempt time). A
+   * client that retries by itself would stall a flush for up to ~30 minutes on a 429 or an outage.
+   */
+  client: WebClient;
+  catalog: Catalog;
+  /** The parent message of a deploy, for its current state. */
+  render: (deploy: StoredDeploy) => SlackMessage;
+  clock: Clock;
+  logger?: Logger;
+  /** At most one edit of a parent message per this interval; revisions in between are coalesced. */
+  minUpdateIntervalMs?: number;
+  /** How often `start()` flushes without being poked. */
+  intervalMs?: number;
+  /** Deploys and notes handled per pass. */
+  batchSize?: number;
+}
+
+export interface Notifier {
+  /** One pass: post or edit parent messages that are behind, then deliver due thread notes in order. */
+  flush(): Promise<void>;
+  /** Flushes every `intervalMs` until stopped. */
+  start(): void;
+  /** Something changed: flush soon. */
+  poke(): void;
+  /** Stops the loop and waits for a flush in flight. */
+  stop(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+function backoff(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+}
+
+/** What went wrong, in words for the outbox and logs (never the token), and when Slack asked us back. */
+function describeFailure(error: unknown, now: number): { message: string; retryAt?: number } {
+  if (error instanceof WebAPIRateLimitedError) return { message: `ratelimited, retry after ${error.retryAfter}s`, retryAt: now + error.retryAfter * 1000 };
+  if (error instanceof WebAPIPlatformError) return { message: error.data.error };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Delivers the deploy story to Slack from the store: each deploy's parent message (posted once,
+ * then edited in place) and the notes of its thread. Nothing is dropped: a failed note stays in
+ * the outbox with its next attempt time, and the store holds back the later notes of that deploy.
+ */
+export function createNotifier(options: NotifierOptions): Notifier {
+  const { store, client, catalog, render, clock } = options;
+  const logger = options.logger ?? pino({ enabled: false });
+  const minUpdateIntervalMs = options.minUpdateIntervalMs ?? 2000;
+  const intervalMs = options.intervalMs ?? 1000;
+  const batchSize = options.batchSize ?? 50;
+
+  /** Slack answered 429: it wants no calls before this. */
+  let pausedUntil = 0;
+  /** Parent messages that failed for another reason; the store has no place for their retry time. */
+  const parentRetries = new Map<string, { at: number; attempts: number }>();
+
+  async function showParent(deploy: StoredDeploy): Promise<void> {
+    const message = render(deploy);
+    if (deploy.slackChannel && deploy.slackTs) {
+      // Text and blocks both, always: an update without blocks keeps the old ones.
+      await client.chat.update({ channel: deploy.slackChannel, ts: deploy.slackTs, text: message.text, blocks: message.blocks });
+    } else {
+      const service = catalog.services[deploy.service];
+      if (!service) throw new Error(`service ${deploy.service} is not in the catalog, so there is no channel to post in`);
+      const posted = await client.chat.postMessage({
+        channel: service.slack.deployChannel,
+        text: message.text,
+        blocks: message.blocks,
+        metadata: { event_type: 'release_bot_deploy', event_payload: { deploy_id: deploy.id, service: deploy.service, kind: deploy.kind } },
+      });
+      await store.setSlackMessage(deploy.id, posted.channel ?? service.slack.deployChannel, posted.ts as string);
+    }
+    await store.markRendered(deploy.id, deploy.revision, clock.now());
+  }
+
+  /** Returns false when Slack rate-limited us and the pass must stop. */
+  async function renderParents(now: number): Promise<boolean> {
+    for (const deploy of await store.unrendered(batchSize)) {
+      const retry = parentRetries.get(deploy.id);
+      if (retry && retry.at > now) continue;
+      const editedRecently = deploy.slackTs !== null && deploy.renderedAt !== null && now - deploy.renderedAt < minUpdateIntervalMs;
+      if (editedRecently) continue;
+      try {
+        await showParent(deploy);
+        parentRetries.delete(deploy.id);
+      } catch (error) {
+        const failure = describeFailure(error, now);
+        if (failure.retryAt !== undefined) {
+          pausedUntil = failure.retryAt;
+          logger.warn({ deployId: deploy.id, retryAt: new Date(failure.retryAt).toISOString() }, 'Slack rate-limited the parent message; pausing');
+          return false;
+        }
+        const attempts = (retry?.attempts ?? 0) + 1;
+        parentRetries.set(deploy.id, { at: now + backoff(attempts), attempts });
+        logger.warn({ deployId: deploy.id, attempts, error: failure.message }, 'parent message could not be shown; will retry');
+      }
+    }
+    return true;
+  }
+
+  async function sendNotes(now: number): Promise<void> {
+    const deploys = new Map<string, StoredDeploy | null>();
+    // A note that failed in this pass holds back the later notes of its deploy, so order is kept.
+    const heldBack = new Set<string>();
+    for (const item of await store.pendingNotes(now, batchSize)) {
+      if (heldBack.has(item.deployId)) continue;
+      if (!deploys.has(item.deployId)) deploys.set(item.deployId, await store.getDeploy(item.deployId));
+      const deploy = deploys.get(item.deployId);
+      if (!deploy?.slackChannel || !deploy.slackTs) {
+        heldBack.add(item.deployId);
+        continue;
+      }
+      try {
+        const message = renderThreadNote(item.note, deploy);
+        const posted = await client.chat.postMessage({ channel: deploy.slackChannel, thread_ts: deploy.slackTs, text: message.text, blocks: message.blocks });
+        await store.markNoteSent(item.id, posted.ts as string, clock.now());
+      } catch (error) {
+        const failure = describeFailure(error, now);
+        await store.markNoteFailed(item.id, failure.message, failure.retryAt ?? now + backoff(item.attempts + 1));
+        if (failure.retryAt !== undefined) {
+          pausedUntil = failure.retryAt;
+          logger.warn({ deployId: item.deployId, noteId: item.id, retryAt: new Date(failure.retryAt).toISOString() }, 'Slack rate-limited a thread note; pausing');
+          return;
+        }
+        heldBack.add(item.deployId);
+        logger.warn({ deployId: item.deployId, noteId: item.id, attempts: item.attempts + 1, error: failure.message }, 'thread note not delivered; will retry');
+      }
+    }
+  }
+
+  async function pass(): Promise<void> {
+    const now = clock.now();
+    if (now < pausedUntil) return;
+    if (await renderParents(now)) await sendNotes(now);
+  }
+
+  // Passes never overlap: a flush asked for during another runs after it.
+  let chain: Promise<void> = Promise.resolve();
+  function flush(): Promise<void> {
+    const run = chain.then(pass);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  let started = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | null = null;
+  let pokedDuringFlush = false;
+
+  function schedule(delayMs: number): void {
+    clearTimeout(timer);
+    timer = setTimeout(tick, delayMs);
+    timer.unref();
+  }
+
+  function tick(): void {
+    timer = undefined;
+    inFlight = flush()
+      .catch((error: unknown) => logger.error({ err: error }, 'notifier pass failed; will try again'))
+      .finally(() => {
+        inFlight = null;
+        const again = pokedDuringFlush;
+        pokedDuringFlush = false;
+        if (started) schedule(again ? 0 : intervalMs);
+      });
+  }
+
+  return {
+    flush,
+    start() {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+    poke() {
+      if (!started) return;
+      if (inFlight) pokedDuringFlush = true;
+      else schedule(0);
+    },
+    async stop() {
+      started = false;
+      clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+    },
+  };
+}

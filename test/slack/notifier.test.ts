@@ -1,0 +1,180 @@
+import { once } from 'node:events';
+import { WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ThreadNote } from '../../src/deploy/records.js';
+import type { StoredDeploy } from '../../src/deploy/store-port.js';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
+import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
+import { createNotifier, type Notifier } from '../../src/slack/notifier.js';
+import { exampleService } from '../support/catalog.js';
+import { manualClock } from '../support/manual-clock.js';
+import { FakeDeployStore } from './fake-deploy-store.js';
+
+const TOKEN = 'xoxb-notifier-test';
+const CHANNEL = 'C0DEPLOYS1';
+const INTERVAL = 2000;
+
+let slack: FakeSlack;
+let store: FakeDeployStore;
+let clock: ReturnType<typeof manualClock>;
+let notifier: Notifier;
+
+beforeEach(async () => {
+  slack = await startFakeSlack({ token: TOKEN, channels: [{ id: CHANNEL, name: 'deploys' }], users: [] });
+  store = new FakeDeployStore();
+  clock = manualClock();
+  notifier = createNotifier({
+    store,
+    client: new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+    catalog: { services: { board: exampleService() } },
+    render: (deploy) => ({
+      text: `board ${deploy.version}: ${deploy.state} (revision ${deploy.revision})`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${deploy.state}* revision ${deploy.revision}` } }],
+    }),
+    clock,
+    minUpdateIntervalMs: INTERVAL,
+  });
+});
+
+afterEach(async () => {
+  await notifier.stop();
+  await slack.close();
+});
+
+const text = (t: string): ThreadNote => ({ type: 'text', text: t });
+
+async function newDeploy(id = 'pr-0001'): Promise<StoredDeploy> {
+  const now = clock.now();
+  return store.createDeploy(
+    { id, service: 'board', kind: 'prerelease', version: '1.42.0', state: 'requested', actor: 'U0ALICE01', reason: null, facts: {}, wakeAt: now, at: now },
+    { actor: 'U0ALICE01', action: 'request' },
+  );
+}
+
+async function step(id: string, toState: string, notes: ThreadNote[] = []): Promise<StoredDeploy> {
+  const deploy = (await store.getDeploy(id)) as StoredDeploy;
+  return store.commitStep({
+    deployId: id,
+    expectedRevision: deploy.revision,
+    fromState: deploy.state,
+    toState,
+    facts: deploy.facts,
+    wakeAt: null,
+    outcome: null,
+    finishedAt: null,
+    startedAt: clock.now(),
+    at: clock.now(),
+    summary: null,
+    audit: [],
+    consumedActionIds: [],
+    notes,
+  });
+}
+
+const parentOf = async (id: string) => (await store.getDeploy(id)) as StoredDeploy;
+const threadTexts = async (id: string) => slack.workspace.thread(CHANNEL, (await parentOf(id)).slackTs as string).map((m) => m.text);
+const calls = (method: string) => slack.workspace.calls(method).length;
+
+describe('notifier', () => {
+  it('posts the parent message once into the deploy channel, then edits it in place with text and blocks', async () => {
+    await newDeploy();
+    await notifier.flush();
+    await notifier.flush();
+
+    const posted = slack.workspace.messages(CHANNEL);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ text: 'board 1.42.0: requested (revision 1)', metadata: { event_type: 'release_bot_deploy', event_payload: { deploy_id: 'pr-0001' } } });
+    expect(await parentOf('pr-0001')).toMatchObject({ slackChannel: CHANNEL, slackTs: posted[0].ts, renderedRevision: 1 });
+
+    await step('pr-0001', 'launching');
+    clock.advance(INTERVAL);
+    await notifier.flush();
+
+    expect(calls('chat.postMessage')).toBe(1);
+    expect(slack.workspace.calls('chat.update').map((c) => c.args)).toEqual([
+      { channel: CHANNEL, ts: posted[0].ts, text: 'board 1.42.0: launching (revision 2)', blocks: JSON.stringify([{ type: 'section', text: { type: 'mrkdwn', text: '*launching* revision 2' } }]) },
+    ]);
+    expect(slack.workspace.messages(CHANNEL)).toMatchObject([{ ts: posted[0].ts, text: 'board 1.42.0: launching (revision 2)' }]);
+    expect(await parentOf('pr-0001')).toMatchObject({ renderedRevision: 2 });
+  });
+
+  it('coalesces five quick revisions into at most two edits within the update interval', async () => {
+    await newDeploy();
+    await notifier.flush();
+    clock.advance(10 * INTERVAL);
+
+    for (const state of ['launching', 'registering', 'in_service', 'soaking', 'soaking']) {
+      await step('pr-0001', state);
+      await notifier.flush();
+      clock.advance(INTERVAL / 5);
+    }
+    expect(calls('chat.update')).toBeLessThanOrEqual(2);
+
+    clock.advance(INTERVAL);
+    await notifier.flush();
+    expect(calls('chat.update')).toBe(2);
+    expect(slack.workspace.messages(CHANNEL)[0].text).toBe('board 1.42.0: soaking (revision 6)');
+  });
+
+  it('posts thread notes under the parent, in the order they were written', async () => {
+    await newDeploy();
+    await step('pr-0001', 'launching', [text('first'), text('second')]);
+    await step('pr-0001', 'registering', [text('third')]);
+
+    await notifier.flush();
+
+    expect(await threadTexts('pr-0001')).toEqual(['first', 'second', 'third']);
+    expect(store.outbox.every((n) => n.sentAt !== null && n.slackTs !== null)).toBe(true);
+    expect(slack.workspace.messages(CHANNEL)[0].reply_count).toBe(3);
+  });
+
+  it('waits out a 429 on chat.postMessage and then delivers every note, none lost, order kept', async () => {
+    await newDeploy('pr-000a');
+    await newDeploy('pr-000b');
+    await notifier.flush();
+    await step('pr-000a', 'launching', [text('a1'), text('a2'), text('a3')]);
+    await step('pr-000b', 'launching', [text('b1'), text('b2')]);
+    slack.rateLimit('chat.postMessage', 2, 3);
+
+    await notifier.flush();
+    expect(store.outbox[0]).toMatchObject({ sentAt: null, attempts: 1, lastError: 'ratelimited, retry after 3s', nextAttemptAt: clock.now() + 3000 });
+    await notifier.flush();
+    expect(calls('chat.postMessage')).toBe(3);
+
+    clock.advance(3000);
+    await notifier.flush();
+    expect(await threadTexts('pr-000a')).toEqual([]);
+
+    clock.advance(3000);
+    await notifier.flush();
+    expect(await threadTexts('pr-000a')).toEqual(['a1', 'a2', 'a3']);
+    expect(await threadTexts('pr-000b')).toEqual(['b1', 'b2']);
+    expect(store.outbox.filter((n) => n.sentAt === null)).toEqual([]);
+  });
+
+  it('keeps a note that Slack refuses, with its error and a backoff, and holds back the later notes of that thread', async () => {
+    await newDeploy();
+    await notifier.flush();
+    slack.workspace.remove(slack.workspace.messages(CHANNEL)[0]);
+    await step('pr-0001', 'launching', [text('one'), text('two')]);
+
+    await notifier.flush();
+
+    expect(slack.workspace.calls('chat.postMessage').map((c) => c.error ?? 'ok')).toEqual(['ok', 'thread_not_found']);
+    expect(store.outbox).toMatchObject([
+      { sentAt: null, attempts: 1, lastError: 'thread_not_found', nextAttemptAt: clock.now() + 1000 },
+      { sentAt: null, attempts: 0 },
+    ]);
+  });
+
+  it('flushes on its own once started and when poked', async () => {
+    notifier.start();
+    const posted = once(slack.workspace, 'message-posted') as Promise<[FakeMessage]>;
+    await newDeploy();
+    notifier.poke();
+
+    const [message] = await posted;
+    expect(message.text).toBe('board 1.42.0: requested (revision 1)');
+    await notifier.stop();
+  });
+});
