@@ -1,13 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import bolt from '@slack/bolt';
-import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App, type Logger as BoltLogger, type LogLevel } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerPrereleaseButtons } from './handlers/prerelease-buttons.js';
 import { registerPrereleaseCommand } from './handlers/prerelease-command.js';
-
-const { App } = bolt;
 
 export type SlackMode = { kind: 'http'; signingSecret: string } | { kind: 'socket'; appToken: string };
 

@@ -102,3 +102,24 @@ export function blockActionsBody(fields: BlockActionsFields): string {
 export function sendSigned(url: string, secret: string, body: string, timestampSeconds?: number): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { ...signSlackRequest(secret, body, timestampSeconds) }, body });
 }
+
+export interface ViewSubmissionFields {
+  user: { id: string; team_id?: string };
+  view: { id: string; callback_id: string; private_metadata?: string; state: { values: Record<string, Record<string, { type: string; value: string | null }>> } };
+  trigger_id?: string;
+}
+
+/** A modal's submission, as Slack sends it when the user presses the submit button. */
+export function viewSubmissionBody(fields: ViewSubmissionFields): string {
+  const teamId = fields.user.team_id ?? 'T0SANDBOX1';
+  const payload = {
+    type: 'view_submission',
+    team: { id: teamId, domain: 'sandbox' },
+    user: { id: fields.user.id, username: fields.user.id, name: fields.user.id, team_id: teamId },
+    api_app_id: 'A0SANDBOX1',
+    trigger_id: fields.trigger_id ?? `${Date.now()}.trigger`,
+    view: { type: 'modal', team_id: teamId, app_id: 'A0SANDBOX1', hash: 'h', private_metadata: '', ...fields.view },
+    response_urls: [],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

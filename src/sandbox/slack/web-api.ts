@@ -163,6 +163,17 @@ export const METHODS: Record<string, MethodHandler> = {
     return { ok: true, users: [...members] };
   },
 
+  'views.open': (ws, args) => {
+    const triggerId = text(args, 'trigger_id');
+    if (!triggerId) return fail('invalid_trigger_id');
+    const view = jsonArg(args, 'view');
+    if (view.error || typeof view.value !== 'object' || view.value === null) return fail('invalid_arguments');
+    const title = (view.value as { title?: { text?: string } }).title?.text ?? '';
+    if (title.length === 0 || title.length > 24) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] title must be 1-24 characters'] } });
+    const opened = ws.openView(triggerId, view.value as Record<string, unknown>);
+    return { ok: true, view: { id: opened.id, ...opened.view } };
+  },
+
   'users.info': (ws, args) => {
     const user = userInfo(ws, text(args, 'user') ?? '');
     return user ? { ok: true, user } : fail('user_not_found');

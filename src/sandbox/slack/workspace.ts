@@ -11,6 +11,12 @@ export interface FakeChannel {
   name: string;
 }
 
+export interface FakeView {
+  id: string;
+  triggerId: string;
+  view: Record<string, unknown>;
+}
+
 export interface FakeUser {
   id: string;
   name: string;
@@ -75,6 +81,7 @@ export interface WorkspaceEvents {
   'message-updated': [FakeMessage];
   'message-deleted': [FakeMessage];
   ephemeral: [FakeEphemeral];
+  'view-opened': [FakeView];
 }
 
 export interface NewMessage {
@@ -98,6 +105,7 @@ export class FakeWorkspace extends EventEmitter<WorkspaceEvents> {
   private readonly now: () => number;
   private readonly byChannel = new Map<string, FakeMessage[]>();
   private readonly ephemeralLog: FakeEphemeral[] = [];
+  private readonly viewLog: FakeView[] = [];
   private readonly callLog: RecordedCall[] = [];
   private lastMicros = 0;
 
@@ -178,6 +186,18 @@ export class FakeWorkspace extends EventEmitter<WorkspaceEvents> {
     this.ephemeralLog.push(recorded);
     this.emit('ephemeral', recorded);
     return recorded;
+  }
+
+  /** A modal opened with views.open; the console shows it to the user who clicked. */
+  openView(triggerId: string, view: Record<string, unknown>): FakeView {
+    const opened = { id: `V${String(this.viewLog.length + 1).padStart(8, '0')}`, triggerId, view };
+    this.viewLog.push(opened);
+    this.emit('view-opened', opened);
+    return opened;
+  }
+
+  views(): FakeView[] {
+    return [...this.viewLog];
   }
 
   recordCall(call: Omit<RecordedCall, 'at'>): void {

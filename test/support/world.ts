@@ -1,0 +1,226 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBot, type RunningBot } from '../../src/bot.js';
+import type { Catalog } from '../../src/config/catalog.js';
+import { parseCatalog, parseEnv } from '../../src/config/load.js';
+import { AwsEmulator } from '../../src/sandbox/aws/emulator.js';
+import { seedService } from '../../src/sandbox/aws/seed.js';
+import { createSampleRepo } from '../../src/sandbox/git/sample-repo.js';
+import { startFakeSentry, type FakeSentry } from '../../src/sandbox/sentry/fake-sentry.js';
+import { blockActionsBody, sendSigned, slashCommandBody, viewSubmissionBody } from '../../src/sandbox/slack/signing.js';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
+import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
+
+export const USERS = { deployer: 'U0DEPLOYER', approver: 'U0APPROVER', outsider: 'U0OUTSIDER' } as const;
+export const DEPLOY_CHANNEL = 'C0DEPLOYS1';
+const BOT_TOKEN = 'xoxb-test-4242-secret-bot-token';
+const SIGNING_SECRET = 'test-signing-secret-5f2a9c';
+const SENTRY_TOKEN = 'sntrys-test-token-77e1';
+
+export interface WorldOptions {
+  /** Rewrites the shipped catalog before it is parsed (shorter soaks for tests). */
+  catalog?: (yaml: string) => string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export function fastSoak(yaml: string): string {
+  return yaml
+    .replace('minSoak: 4h', 'minSoak: 3s')
+    .replace('pollInterval: 1m', 'pollInterval: 300ms')
+    .replace('extendBy: 1h', 'extendBy: 2s');
+}
+
+/**
+ * Everything the bot talks to, on 127.0.0.1, speaking the real wire formats: the AWS Query
+ * emulator seeded with the catalog's account, fake Sentry, fake Slack and a sample git repo.
+ * The bot runs either in this process or as a child process that a test can kill.
+ */
+export async function startWorld(options: WorldOptions = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'release-bot-world-'));
+  const commits = await createSampleRepo(join(dir, 'board.git'));
+  const shipped = await readFile(new URL('../../data/services.yml', import.meta.url), 'utf8');
+  const yaml = (options.catalog ?? fastSoak)(shipped).replace('repo: data/sandbox/board.git', `repo: ${join(dir, 'board.git')}`);
+  const servicesFile = join(dir, 'services.yml');
+  await writeFile(servicesFile, yaml);
+  const catalog: Catalog = parseCatalog(yaml);
+
+  const emulator = new AwsEmulator({ bootDelayMs: 300, shutdownDelayMs: 100, health: { delayMs: 200, intervalMs: 200 } });
+  seedService(emulator.state, catalog.services.board, {
+    versions: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({ version, commit: commits[version] })),
+    fleet: { version: '1.0.0', count: 2 },
+    deregistrationDelaySeconds: 0,
+  });
+  const aws = await emulator.listen();
+  const sentry: FakeSentry = await startFakeSentry({ token: SENTRY_TOKEN, org: 'acme', projects: [{ id: '1', slug: 'board' }] });
+  const slack: FakeSlack = await startFakeSlack({
+    token: BOT_TOKEN,
+    channels: [
+      { id: DEPLOY_CHANNEL, name: 'deploys' },
+      { id: 'C0RELEASE1', name: 'releases' },
+    ],
+    users: [
+      { id: USERS.deployer, name: 'dana' },
+      { id: USERS.approver, name: 'alex' },
+      { id: USERS.outsider, name: 'olli' },
+    ],
+    usergroups: { S0DEPLOYERS: [USERS.deployer], S0APPROVERS: [USERS.approver] },
+  });
+  const port = await freePort();
+  const env: Record<string, string> = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    PORT: String(port),
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIATESTTESTTEST',
+    AWS_SECRET_ACCESS_KEY: 'test-secret-access-key',
+    AWS_ENDPOINT_URL_EC2: aws.url,
+    AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.url,
+    SENTRY_URL: sentry.url,
+    SENTRY_AUTH_TOKEN: SENTRY_TOKEN,
+    JIRA_URL: 'http://127.0.0.1:9/jira',
+    JIRA_PAT: 'jira-test-pat-0001',
+    SERVICES_FILE: servicesFile,
+    DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: 'warn',
+  };
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  let inProcess: RunningBot | null = null;
+  let child: ChildProcess | null = null;
+  let childLog = '';
+
+  const world = {
+    dir,
+    env,
+    catalog,
+    commits,
+    emulator,
+    sentry,
+    slack,
+    url,
+    secrets: [BOT_TOKEN, SIGNING_SECRET, SENTRY_TOKEN, env.JIRA_PAT, env.AWS_SECRET_ACCESS_KEY],
+    childLog: () => childLog,
+
+    async startInProcess(): Promise<void> {
+      for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) process.env[key] = env[key];
+      inProcess = await startBot({ env: parseEnv(env), catalog, host: '127.0.0.1', tickMs: 100 });
+    },
+
+    /** Starts `src/main.ts` as a real process, as `npm start` would, and waits for /healthz. */
+    async startChild(): Promise<void> {
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: new URL('../../', import.meta.url).pathname,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.on('data', (d: Buffer) => (childLog += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (childLog += d.toString()));
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true, 30_000, 'the bot to answer /healthz');
+    },
+
+    /** SIGKILL: no shutdown code runs, exactly like a crash. */
+    async killChild(): Promise<void> {
+      const running = child;
+      if (!running || running.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill('SIGKILL');
+      });
+      child = null;
+    },
+
+    async command(user: string, text: string, command = '/prerelease') {
+      const responseUrl = slack.createResponseUrl({ user, channel: DEPLOY_CHANNEL });
+      const body = slashCommandBody({
+        command,
+        text,
+        user_id: user,
+        user_name: user,
+        channel_id: DEPLOY_CHANNEL,
+        team_id: 'T0SANDBOX1',
+        response_url: responseUrl,
+        trigger_id: `${Date.now()}.trigger`,
+      });
+      return sendSigned(url, SIGNING_SECRET, body);
+    },
+
+    parents(): FakeMessage[] {
+      return slack.workspace.messages(DEPLOY_CHANNEL);
+    },
+
+    thread(parent: FakeMessage): FakeMessage[] {
+      return slack.workspace.thread(DEPLOY_CHANNEL, parent.ts);
+    },
+
+    /** Clicks a button of the parent message as `user`, with the payload Slack would send. */
+    async click(user: string, parent: FakeMessage, actionId: string) {
+      const button = findButton(parent, actionId);
+      const responseUrl = slack.createResponseUrl({ user, channel: DEPLOY_CHANNEL, messageTs: parent.ts });
+      const body = blockActionsBody({
+        user: { id: user },
+        channel: { id: DEPLOY_CHANNEL },
+        message: { ts: parent.ts, blocks: parent.blocks ?? [], text: parent.text },
+        actions: [{ action_id: actionId, block_id: button.blockId, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+        response_url: responseUrl,
+        trigger_id: `${Date.now()}.trigger-${user}`,
+      });
+      return sendSigned(url, SIGNING_SECRET, body);
+    },
+
+    async submitView(user: string, view: { id: string; callback_id: string; private_metadata?: string }, values: Record<string, Record<string, { type: string; value: string | null }>>) {
+      return sendSigned(url, SIGNING_SECRET, viewSubmissionBody({ user: { id: user }, view: { ...view, state: { values } } }));
+    },
+
+    ephemeralTexts(user: string): string[] {
+      return slack.workspace.ephemerals(user).map((e) => JSON.stringify({ text: e.text, blocks: e.blocks }));
+    },
+
+    async stop(): Promise<void> {
+      await inProcess?.stop();
+      inProcess = null;
+      await world.killChild();
+    },
+
+    async close(): Promise<void> {
+      await world.stop();
+      await Promise.allSettled([aws.close(), sentry.close(), slack.close()]);
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+export type World = Awaited<ReturnType<typeof startWorld>>;
+
+export function findButton(message: FakeMessage, actionId: string): { blockId: string; value: string } {
+  for (const block of (message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; value?: string }[] }[]) {
+    const element = block.elements?.find((e) => e.action_id === actionId);
+    if (block.type === 'actions' && element) return { blockId: block.block_id ?? 'actions', value: element.value ?? '' };
+  }
+  throw new Error(`no ${actionId} button on the message: ${JSON.stringify(message.blocks)}`);
+}
+
+export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
