@@ -42,16 +42,10 @@ export interface WorkspaceConfig {
   now?: () => number;
 }
 
-export interface FakeMessage {
+export interface FakeMessage extends NewMessage {
   type: 'message';
   channel: string;
   ts: string;
-  user: string;
-  bot_id?: string;
-  text: string;
-  blocks?: unknown[];
-  metadata?: unknown;
-  thread_ts?: string;
   reply_count?: number;
   reply_users?: string[];
   latest_reply?: string;

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitChangelog } from '../../../src/adapters/changelog/git-changelog.js';
 import { execGit, GitError, type RunGit } from '../../../src/adapters/changelog/run-git.js';
 import type { ServiceConfig } from '../../../src/config/catalog.js';
-import { DependencyError } from '../../../src/deploy/ports.js';
 import { createSampleRepo } from '../../../src/sandbox/git/sample-repo.js';
 import { serviceWith } from '../../support/catalog.js';
+import { dependencyFailure } from '../../support/failure.js';
 
 let tmp: string;
 let repo: string;
@@ -31,17 +31,7 @@ function service(changelog: { repo: string; maxCommits?: number }, jira: Service
 
 const changelog = (options: { runGit?: RunGit; cacheDir?: string } = {}) => createGitChangelog({ cacheDir: options.cacheDir ?? join(tmp, 'cache'), runGit: options.runGit });
 
-async function failure(promise: Promise<unknown>): Promise<DependencyError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DependencyError);
-  expect((error as DependencyError).system).toBe('git');
-  return error as DependencyError;
-}
+const failure = (promise: Promise<unknown>) => dependencyFailure(promise, 'git');
 
 describe('git changelog of a local repository', () => {
   it('lists the commits between two versions, newest first, with author, date and Jira keys', async () => {

@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSentryNewErrors } from '../../../src/adapters/sentry/new-errors.js';
-import { DependencyError } from '../../../src/deploy/ports.js';
 import { startFakeSentry, type FakeSentry } from '../../../src/sandbox/sentry/fake-sentry.js';
 import { serviceWith } from '../../support/catalog.js';
+import { dependencyFailure } from '../../support/failure.js';
 
 const TOKEN = 'sntrys_secret_value_1234567890';
 const NOW = Date.parse('2025-06-02T10:00:00Z');
@@ -23,16 +23,7 @@ afterEach(async () => {
 const adapter = (options: Partial<Parameters<typeof createSentryNewErrors>[0]> = {}) =>
   createSentryNewErrors({ baseUrl: sentry.url, token: TOKEN, clock, ...options });
 
-async function failure(promise: Promise<unknown>): Promise<DependencyError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DependencyError);
-  return error as DependencyError;
-}
+const failure = (promise: Promise<unknown>) => dependencyFailure(promise, 'sentry');
 
 function issueRequests() {
   return sentry.requests.filter((r) => r.url.includes('/issues/')).map((r) => new URL(r.url, sentry.url).searchParams);
