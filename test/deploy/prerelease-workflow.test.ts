@@ -11,7 +11,6 @@ import { createFakeFleet } from '../support/fake-fleet.js';
 import { manualClock } from '../support/manual-clock.js';
 
 const MIN = 60_000;
-const HOUR = 60 * MIN;
 const image = { imageId: 'ami-0new', name: 'board-1.42.0', version: '1.42.0', state: 'available', createdAt: '2026-11-22T00:00:00Z', commit: 'c0ffee' };
 
 function newIssue(id: string, level: NewIssue['level']): NewIssue {

@@ -1,4 +1,4 @@
-import type { IssueLevel, NewIssue, TargetState } from '../ports.js';
+import type { IssueLevel, TargetState } from '../ports.js';
 
 export type PrereleaseState =
   | 'requested'
