@@ -55,6 +55,71 @@ const prereleaseSchema = z
   })
   .strict();
 
+const prometheusSchema = z
+  .object({
+    /** Boards per instance; {instances} becomes a regex alternation of the instances' label values. */
+    query: z.string().min(1).default('sum by (instance) (rtb_spaces_count{instance=~"{instances}"})'),
+    /** Scrape health per instance: a 0 or a missing series means the count is unknown. */
+    upQuery: z.string().min(1).default('up{instance=~"{instances}"}'),
+    /** The label that names an instance in both queries' results. */
+    instanceLabel: z.string().min(1).default('instance'),
+    /** How an EC2 instance appears in that label: {privateIp}, {instanceId}. */
+    instanceValue: z.string().min(1).default('{privateIp}:9100'),
+  })
+  .strict();
+
+const drainSchema = z
+  .object({
+    hook: z
+      .object({
+        method: z.enum(['POST', 'PUT', 'GET', 'DELETE']).default('POST'),
+        url: z.string().regex(/^https?:\/\/.*\{privateIp\}/, 'expected an http(s) URL template containing {privateIp}'),
+        /** A header whose value comes from the environment, e.g. { name: Authorization, env: BOARD_DRAIN_TOKEN, prefix: "Bearer " }. */
+        authHeader: z.object({ name: z.string().min(1), env: z.string().regex(/^[A-Z][A-Z0-9_]*$/), prefix: z.string().default('') }).strict().optional(),
+        timeout: duration('10s').default(10_000),
+      })
+      .strict(),
+    /** Boards one server can hold; waves never project more onto a new server. */
+    capacity: z.number().int().min(1),
+    /** A server at or below this many boards on two consecutive reads is drained. */
+    residual: z.number().int().min(0).default(0),
+    /** Longest a server may take to drain before the hook is sent once more, then a human is asked. */
+    serverTimeout: duration('10m').default(10 * 60_000),
+    /** Bounds the reconnect rate: boards moved by one wave. */
+    maxBoardsPerWave: z.number().int().min(1).default(500),
+    /** Fraction of all boards that may vanish during the drain before the release pauses. */
+    totalDropTolerance: z.number().min(0).max(1).default(0.1),
+    pollInterval: duration('5s').default(5_000),
+  })
+  .strict();
+
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-12-24');
+
+const windowsSchema = z
+  .object({
+    timezone: z.string().min(1).default('UTC'),
+    days: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    /** Local time range, e.g. "09:00-16:00". */
+    hours: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected hours such as "09:00-16:00"').default('00:00-24:00'),
+    holidays: z.array(isoDate).default([]),
+    freezes: z.array(z.object({ from: isoDate, to: isoDate, reason: z.string().min(1) }).strict()).default([]),
+  })
+  .strict();
+
+const releaseSchema = z
+  .object({
+    /** Default: a version needs an approved pre-release; otherwise a releaser must give a reason. */
+    requireApprovedPrerelease: z.boolean().default(true),
+    launchTimeout: duration('10m').default(10 * 60_000),
+    healthyTimeout: duration('15m').default(15 * 60_000),
+    /** The new servers must gain this many boards in total within the timeout, or the release rolls back. */
+    gate: z.object({ minBoards: z.number().int().min(0).default(1), timeout: duration('10m').default(10 * 60_000), observe: duration('30s').default(30_000) }).strict().default({ minBoards: 1, timeout: 10 * 60_000, observe: 30_000 }),
+    /** Drained old servers stay (deregistered) for a fast rollback this long; 0 terminates at once. */
+    keepWarm: duration('30m').default(30 * 60_000),
+  })
+  .strict();
+
 const accessSchema = z
   .object({
     deploy: z.array(slackPrincipal).default([]),
@@ -77,6 +142,10 @@ export const serviceSchema = z
       .object({ tags: tagMap.refine((t) => Object.keys(t).length > 0, 'name at least one tag') })
       .strict(),
     prerelease: prereleaseSchema.default(prereleaseSchema.parse({})),
+    release: releaseSchema.default(releaseSchema.parse({})),
+    prometheus: prometheusSchema.default(prometheusSchema.parse({})),
+    drain: drainSchema.optional(),
+    windows: windowsSchema.optional(),
     sentry: z
       .object({
         org: z.string().min(1),

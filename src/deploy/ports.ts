@@ -5,7 +5,7 @@ import type { ServiceConfig } from '../config/catalog.js';
  * use fakes. Every method either returns a fact or throws a DependencyError naming the system.
  */
 
-export type System = 'aws' | 'sentry' | 'prometheus' | 'jira' | 'slack' | 'git' | 'store';
+export type System = 'aws' | 'sentry' | 'prometheus' | 'jira' | 'slack' | 'git' | 'store' | 'drain';
 
 export class DependencyError extends Error {
   constructor(
@@ -93,6 +93,46 @@ export interface Fleet {
   health(service: ServiceConfig, instanceIds: string[]): Promise<TargetHealth[]>;
   /** Refuses (DependencyError code NotManagedByBot) any instance without the bot's tags. */
   terminate(service: ServiceConfig, instanceIds: string[]): Promise<void>;
+  /** `deregistration_delay.timeout_seconds` of each target group, in ms. */
+  deregistrationDelays(service: ServiceConfig): Promise<Record<string, number>>;
+  /**
+   * Makes canaries part of the fleet (role fleet, the service's fleet tags, the adopting deploy).
+   * Refuses, like terminate, instances the bot did not launch.
+   */
+  adopt(service: ServiceConfig, instanceIds: string[], deployId: string): Promise<void>;
+}
+
+export type BoardCount =
+  | { instanceId: string; boards: number }
+  /** Never zero: a failed query, a missing series or `up == 0`. */
+  | { instanceId: string; boards: null; unknown: string };
+
+/** Open boards per server, read from Prometheus. */
+export interface BoardCounts {
+  /** One entry per instance asked; never throws for a failed read, which is UNKNOWN instead. */
+  read(service: ServiceConfig, instances: Pick<Instance, 'instanceId' | 'privateIp'>[]): Promise<BoardCount[]>;
+}
+
+/** The application's drain hook: tells one server to send its clients elsewhere. */
+export interface DrainHook {
+  /** Throws DependencyError('drain') on a timeout or a non-2xx answer. */
+  drain(service: ServiceConfig, instance: Pick<Instance, 'instanceId' | 'privateIp'>): Promise<void>;
+}
+
+export interface TicketResult {
+  key: string;
+  /** What was done, or why not. */
+  transitioned: boolean;
+  commented: boolean;
+  problem: string | null;
+}
+
+/** Jira after a successful release. */
+export interface Tickets {
+  /** For each key: the service's done transition (looked up by name per issue) and a comment with the link. */
+  close(service: ServiceConfig, keys: string[], comment: string): Promise<TicketResult[]>;
+  /** Marks the fix version released (created if missing); returns its name. */
+  releaseVersion(service: ServiceConfig, version: string, at: number): Promise<string>;
 }
 
 export type IssueLevel = 'fatal' | 'error' | 'warning' | 'info' | 'debug' | 'sample';

@@ -1,4 +1,4 @@
-import type { ChangelogEntry, Instance, NewIssue, System, TargetHealth } from './ports.js';
+import type { ChangelogEntry, Instance, NewIssue, System, TargetHealth, TicketResult } from './ports.js';
 
 /** The durable shape of deploys, user actions, audit entries and thread notes. */
 
@@ -75,4 +75,19 @@ export type ThreadNote =
   | { type: 'extended'; by: string; reason: string | null; minSoakEndsAt: number }
   | { type: 'removed'; instanceIds: string[] }
   | { type: 'failed'; problem: string; action: string }
-  | { type: 'text'; text: string };
+  | { type: 'text'; text: string }
+  | { type: 'release_started'; by: string; fleetSize: number; launching: number; adopted: string[]; windowOverride: { by: string; reason: string } | null; overrideReason: string | null }
+  | { type: 'gate'; passed: boolean; boards: number; minBoards: number; newServers: number; afterMs: number }
+  | { type: 'closed'; instanceIds: string[]; delayWarning: string | null }
+  | { type: 'wave'; wave: number; instanceIds: string[]; boards: number; projectedPerNewServer: number | null; capacity: number }
+  | { type: 'drained'; instanceIds: string[]; forced: boolean }
+  /** The release paused and asks: Wait, or Terminate anyway (with a reason). */
+  | { type: 'question'; kind: 'unknown' | 'stuck' | 'drop'; reason: string; instanceIds: string[] }
+  | { type: 'paused'; by: string; reason: string | null }
+  | { type: 'resumed'; by: string; reason: string | null }
+  | { type: 'retired'; terminated: string[]; warmUntil: number | null }
+  | { type: 'jira'; results: TicketResult[]; fixVersion: string | null; problem: string | null }
+  | { type: 'rollback'; by: string; reason: string | null; from: string; oldWarm: boolean }
+  | { type: 'released'; version: string; durationMs: number; waves: number; boardsMoved: number }
+  /** Goes to the service's release channel as its own message, not into the thread. */
+  | { type: 'announce'; version: string; from?: string; entries: ChangelogEntry[]; omitted: number; jiraBaseUrl?: string; threadLink?: string };

@@ -1,0 +1,111 @@
+import type { TargetState, TicketResult } from '../ports.js';
+import type { DrainServer } from '../drain.js';
+
+export type ReleaseState =
+  | 'planned'
+  | 'launching'
+  | 'registering'
+  | 'gating'
+  | 'closing'
+  | 'draining'
+  | 'retiring'
+  | 'announcing'
+  | 'paused'
+  | 'rolling_back'
+  | 'done';
+
+/** The running states a release can be paused in and resumed to. */
+export const PAUSABLE: ReadonlySet<string> = new Set(['launching', 'registering', 'gating', 'closing', 'draining', 'retiring']);
+
+export interface ReleasePlan {
+  fleetSize: number;
+  /** Serving instances when the plan was made: fleet and canaries of other versions (they are all old). */
+  oldInstances: { instanceId: string; privateIp: string | null; version: string | null; canary: boolean }[];
+  /** Canaries of the released version that join the new fleet instead of being replaced. */
+  adopt: { instanceId: string; privateIp: string | null }[];
+  imageId: string;
+  imageName: string;
+  commit: string | null;
+  fromVersion: string | null;
+  fromCommit: string | null;
+  /** The approved pre-release of this version, when there is one. */
+  prerelease: { deployId: string; approvedBy: string; soakedMs: number; newIssues: number; decidedAt: number } | null;
+  /** Why a version without an approved pre-release may go out, from the releaser. */
+  overrideReason: string | null;
+  /** A release outside the deploy window: who allowed it and why. */
+  windowOverride: { by: string; reason: string } | null;
+  changelog: { commits: number; issueKeys: string[]; omitted: number };
+}
+
+export interface PauseQuestion {
+  /** unknown: counts cannot be read; stuck: did not drain in time; drop: total boards fell. */
+  kind: 'unknown' | 'stuck' | 'drop' | 'user' | 'dependency';
+  reason: string;
+  instanceIds: string[];
+  at: number;
+  by: string;
+}
+
+export interface ReleaseFacts {
+  plan: ReleasePlan;
+  startedBy: string | null;
+  startedAt: number | null;
+  /** New instances launched by this release (adopted canaries not included). */
+  launchedIds: string[];
+  privateIps: Record<string, string>;
+  launchedAt: number | null;
+  health: Record<string, TargetState>;
+  healthReason: string | null;
+  gate: { startedAt: number | null; boards: number | null; passedAt: number | null };
+  closedAt: number | null;
+  /** Deregistration delay shorter than the drain needs: said once in the thread. */
+  delayWarning: string | null;
+  drain: {
+    servers: DrainServer[];
+    baselineTotal: number | null;
+    newBoards: Record<string, number | null>;
+    wave: number;
+    startedAt: number | null;
+    nextReadAt: number | null;
+    /** Instances a human allowed to be retired although they could not be confirmed drained. */
+    forced: { instanceId: string; by: string; reason: string }[];
+  };
+  /** Paused releases resume into this state. */
+  pausedFrom: ReleaseState | null;
+  pause: PauseQuestion | null;
+  retire: { warmUntil: number | null; terminated: string[] };
+  jira: { attempted: boolean; results: TicketResult[]; fixVersion: string | null; problem: string | null };
+  rollback: { by: string; reason: string | null; at: number; from: ReleaseState; reRegisteredOld: boolean } | null;
+  problem: string | null;
+  /** Last time the parent message was worth refreshing with new numbers. */
+  progressAt: number | null;
+}
+
+export function initialReleaseFacts(plan: ReleasePlan): ReleaseFacts {
+  return {
+    plan,
+    startedBy: null,
+    startedAt: null,
+    launchedIds: [],
+    privateIps: {},
+    launchedAt: null,
+    health: {},
+    healthReason: null,
+    gate: { startedAt: null, boards: null, passedAt: null },
+    closedAt: null,
+    delayWarning: null,
+    drain: { servers: [], baselineTotal: null, newBoards: {}, wave: 0, startedAt: null, nextReadAt: null, forced: [] },
+    pausedFrom: null,
+    pause: null,
+    retire: { warmUntil: null, terminated: [] },
+    jira: { attempted: false, results: [], fixVersion: null, problem: null },
+    rollback: null,
+    problem: null,
+    progressAt: null,
+  };
+}
+
+/** Instances of the new fleet: launched ones plus adopted canaries. */
+export function newFleetIds(facts: ReleaseFacts): string[] {
+  return [...facts.plan.adopt.map((a) => a.instanceId), ...facts.launchedIds];
+}
