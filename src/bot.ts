@@ -4,11 +4,17 @@ import * as Sentry from '@sentry/node';
 import { WebClient } from '@slack/web-api';
 import { createAwsFleet } from './adapters/aws/fleet.js';
 import { createGitChangelog } from './adapters/changelog/git-changelog.js';
+import { createHttpDrainHook } from './adapters/drain-hook/http-drain-hook.js';
+import { createJiraTickets } from './adapters/jira/jira-tickets.js';
+import { createPrometheusBoardCounts } from './adapters/prometheus/board-counts.js';
 import { createSentryNewErrors } from './adapters/sentry/new-errors.js';
 import type { Catalog } from './config/catalog.js';
 import { secretsOf, type Env } from './config/env.js';
+import { checkWindow, describeWindows } from './deploy/calendar.js';
 import { createPrereleaseWorkflow } from './deploy/prerelease/workflow.js';
+import { createReleaseWorkflow } from './deploy/release/workflow.js';
 import { DependencyError, type Clock } from './deploy/ports.js';
+import type { DeployRecord } from './deploy/records.js';
 import { Runner } from './deploy/runner.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -20,6 +26,8 @@ import { openStore } from './store/open-store.js';
 
 export interface BotOptions {
   env: Env;
+  /** The raw environment, for secrets the catalog names by variable (drain hook tokens). */
+  rawEnv: Record<string, string | undefined>;
   catalog: Catalog;
   clock?: Clock;
   logger?: Logger;
@@ -42,7 +50,8 @@ function slackMode(env: Env): SlackMode {
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, catalog } = options;
   const clock = options.clock ?? { now: () => Date.now() };
-  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: secretsOf(env) });
+  const hookSecrets = Object.values(catalog.services).flatMap((s) => (s.drain?.hook.authHeader ? [options.rawEnv[s.drain.hook.authHeader.env] ?? ''] : []));
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: [...secretsOf(env), ...hookSecrets] });
   const metrics = createMetrics();
   if (env.SENTRY_DSN) Sentry.init({ dsn: env.SENTRY_DSN, release: process.env.npm_package_version, enabled: true });
 
@@ -54,12 +63,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // The notifier owns retries (it keeps undelivered notes in the store), so the client must not queue them.
   const client = new WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const directory = createSlackDirectory(client);
+  const boards = createPrometheusBoardCounts({ baseUrl: env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090' });
+  const drainHook = createHttpDrainHook({ env: options.rawEnv });
+  const tickets = env.JIRA_URL && (env.JIRA_PAT || env.JIRA_API_TOKEN) ? createJiraTickets({ url: env.JIRA_URL, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, pat: env.JIRA_PAT }) : null;
+
+  const render = (deploy: DeployRecord) => {
+    const service = catalog.services[deploy.service];
+    const now = clock.now();
+    const window = service ? checkWindow(service.windows, now, service.name) : null;
+    return renderParent(deploy, service, now, { window: window && service ? { ...window, description: describeWindows(service.windows, now) } : null });
+  };
 
   const notifier = createNotifier({
     store,
     client,
     catalog,
-    render: (deploy) => renderParent(deploy, catalog.services[deploy.service], clock.now()),
+    render,
     clock,
     logger,
   });
@@ -68,7 +87,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     store,
     clock,
     service: (name) => catalog.services[name],
-    workflows: { prerelease: createPrereleaseWorkflow({ fleet, newErrors, changelog, jiraBaseUrl: env.JIRA_URL }) },
+    workflows: {
+      prerelease: createPrereleaseWorkflow({ fleet, newErrors, changelog, jiraBaseUrl: env.JIRA_URL }),
+      release: createReleaseWorkflow({ fleet, boards, drainHook, tickets, changelog, jiraBaseUrl: env.JIRA_URL }),
+    },
     onCommit: (deploy, result, durationMs) => {
       metrics.stepDuration.observe({ kind: deploy.kind, state: deploy.state }, durationMs / 1000);
       if (result.outcome) metrics.deploys.inc({ kind: deploy.kind, outcome: result.outcome });
@@ -89,7 +111,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       fleet,
       directory,
       clock,
-      configured: { sentry: Boolean(env.SENTRY_AUTH_TOKEN), jira: Boolean(env.JIRA_URL && (env.JIRA_API_TOKEN || env.JIRA_PAT)) },
+      changelog,
+      tickets,
+      configured: { sentry: Boolean(env.SENTRY_AUTH_TOKEN), jira: tickets !== null, prometheus: Boolean(env.PROMETHEUS_URL) },
       newDeployId: (kind) => `${kind === 'prerelease' ? 'pr' : 'rl'}-${randomBytes(5).toString('hex')}`,
       onChange: () => {
         runner.poke();

@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const catalog = await loadCatalog(env.SERVICES_FILE);
-  const bot = await startBot({ env, catalog });
+  const bot = await startBot({ env, rawEnv: process.env, catalog });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

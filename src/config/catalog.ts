@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { duration } from './duration.js';
 
@@ -98,7 +99,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as
 
 const windowsSchema = z
   .object({
-    timezone: z.string().min(1).default('UTC'),
+    timezone: z.string().min(1).refine((zone) => IANAZone.isValidZone(zone), 'expected an IANA time zone such as Europe/Berlin or UTC').default('UTC'),
     days: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
     /** Local time range, e.g. "09:00-16:00". */
     hours: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected hours such as "09:00-16:00"').default('00:00-24:00'),

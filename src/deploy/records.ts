@@ -27,7 +27,7 @@ export interface DeployRecord<F = Record<string, unknown>> {
   slackTs: string | null;
 }
 
-export type ActionKind = 'approve' | 'reject' | 'extend' | 'pause' | 'resume' | 'rollback' | 'force' | 'cancel' | 'start' | 'retry';
+export type ActionKind = 'approve' | 'reject' | 'extend' | 'pause' | 'resume' | 'rollback' | 'force' | 'wait' | 'cancel' | 'start' | 'retry';
 
 /** A user's request, recorded first and then read by the runner. */
 export interface ActionRecord {

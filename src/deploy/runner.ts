@@ -100,6 +100,8 @@ export class Runner {
         notes: result.notes ?? [],
       });
       this.failures.delete(deploy.id);
+      // A lock held by a finished deploy would also be freed by the next plan; this frees it now.
+      if (finished) await store.releaseLock(deploy.service, deploy.id);
       this.options.onCommit?.(committed, result, at - now);
       return true;
     } catch (error) {

@@ -5,6 +5,8 @@ import type { Logger } from '../observability/logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerPrereleaseButtons } from './handlers/prerelease-buttons.js';
 import { registerPrereleaseCommand } from './handlers/prerelease-command.js';
+import { registerReleaseButtons } from './handlers/release-buttons.js';
+import { registerReleaseCommand } from './handlers/release-command.js';
 
 export type SlackMode = { kind: 'http'; signingSecret: string } | { kind: 'socket'; appToken: string };
 
@@ -91,6 +93,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   registerPrereleaseCommand(app, deps);
   registerPrereleaseButtons(app, deps);
+  registerReleaseCommand(app, deps);
+  registerReleaseButtons(app, deps);
 
   if (mode.kind === 'http') {
     const server = (await app.start({ port: options.port, host: options.host ?? '0.0.0.0' })) as Server;

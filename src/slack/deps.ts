@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '../config/catalog.js';
-import type { Clock, Directory, Fleet } from '../deploy/ports.js';
+import type { Changelog, Clock, Directory, Fleet, Tickets } from '../deploy/ports.js';
 import type { DeployKind } from '../deploy/records.js';
 import type { DeployStore } from '../deploy/store-port.js';
 import type { Logger } from '../observability/logger.js';
@@ -12,8 +12,11 @@ export interface SlackDeps {
   fleet: Fleet;
   directory: Directory;
   clock: Clock;
+  changelog: Changelog;
+  /** Null when Jira is not configured. */
+  tickets: Tickets | null;
   /** Which integrations have credentials in the environment. */
-  configured: { sentry: boolean; jira: boolean };
+  configured: { sentry: boolean; jira: boolean; prometheus: boolean };
   newDeployId: (kind: DeployKind) => string;
   /** Something was recorded: let the runner and the notifier look now. */
   onChange: () => void;

@@ -2,6 +2,7 @@ import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@sl
 import pino from 'pino';
 import type { Catalog } from '../config/catalog.js';
 import type { Clock } from '../deploy/ports.js';
+import type { ThreadNote } from '../deploy/records.js';
 import type { DeployStore, StoredDeploy } from '../deploy/store-port.js';
 import type { Logger } from '../observability/logger.js';
 import type { SlackMessage } from './blocks/build.js';
@@ -54,7 +55,8 @@ function describeFailure(error: unknown, now: number): { message: string; retryA
 
 /**
  * Delivers the deploy story to Slack from the store: each deploy's parent message (posted once,
- * then edited in place) and the notes of its thread. Nothing is dropped: a failed note stays in
+ * then edited in place), the notes of its thread, and a release's announcement, which goes to the
+ * service's release channel in its turn among the notes. Nothing is dropped: a failed note stays in
  * the outbox with its next attempt time, and the store holds back the later notes of that deploy.
  */
 export function createNotifier(options: NotifierOptions): Notifier {
@@ -113,6 +115,27 @@ export function createNotifier(options: NotifierOptions): Notifier {
     return true;
   }
 
+  /** Announcements are the release channel's own messages; every other note goes into the deploy's thread. */
+  function destination(note: ThreadNote, deploy: StoredDeploy): { channel: string; thread_ts?: string } {
+    if (note.type !== 'announce') return { channel: deploy.slackChannel as string, thread_ts: deploy.slackTs as string };
+    const service = catalog.services[deploy.service];
+    if (!service) throw new Error(`service ${deploy.service} is not in the catalog, so there is no release channel to announce in`);
+    return { channel: service.slack.releaseChannel };
+  }
+
+  /** The workflow cannot know where its thread lives on the web; Slack can. Without a link the announcement still goes out. */
+  async function withThreadLink(note: ThreadNote, deploy: StoredDeploy): Promise<ThreadNote> {
+    if (note.type !== 'announce' || note.threadLink) return note;
+    try {
+      const found = await client.chat.getPermalink({ channel: deploy.slackChannel as string, message_ts: deploy.slackTs as string });
+      return found.permalink ? { ...note, threadLink: found.permalink } : note;
+    } catch (error) {
+      if (error instanceof WebAPIRateLimitedError) throw error;
+      logger.warn({ deployId: deploy.id, error: describeFailure(error, clock.now()).message }, 'no permalink for the release thread; announcing without it');
+      return note;
+    }
+  }
+
   async function sendNotes(now: number): Promise<void> {
     const deploys = new Map<string, StoredDeploy | null>();
     // A note that failed in this pass holds back the later notes of its deploy, so order is kept.
@@ -126,8 +149,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
         continue;
       }
       try {
-        const message = renderThreadNote(item.note, deploy);
-        const posted = await client.chat.postMessage({ channel: deploy.slackChannel, thread_ts: deploy.slackTs, text: message.text, blocks: message.blocks });
+        const note = await withThreadLink(item.note, deploy);
+        const message = renderThreadNote(note, deploy);
+        const posted = await client.chat.postMessage({ ...destination(note, deploy), text: message.text, blocks: message.blocks });
         await store.markNoteSent(item.id, posted.ts as string, clock.now());
       } catch (error) {
         const failure = describeFailure(error, now);

@@ -9,6 +9,7 @@ export function createFakeFleet(images: Image[] = []) {
   const calls: { method: string; args: unknown[] }[] = [];
   let next = 1;
   let launchFailure: DependencyError | null = null;
+  let deregistrationDelayMs = 300_000;
 
   const fleet: Fleet = {
     async listImages(_service, limit) {
@@ -83,6 +84,19 @@ export function createFakeFleet(images: Image[] = []) {
         i.state = 'terminated';
       }
     },
+    async deregistrationDelays(service) {
+      calls.push({ method: 'deregistrationDelays', args: [] });
+      return Object.fromEntries(service.targetGroups.map((arn) => [arn, deregistrationDelayMs]));
+    },
+    async adopt(service, ids, deployId) {
+      calls.push({ method: 'adopt', args: [ids, deployId] });
+      const found = ids.map((id) => instances.get(id)).filter((i): i is Instance => Boolean(i));
+      const foreign = found.filter((i) => i.tags[TAG.managedBy] !== MANAGED_BY_VALUE || i.tags[TAG.service] !== service.name).map((i) => i.instanceId);
+      if (foreign.length > 0) throw new DependencyError('aws', `${foreign.join(', ')} not managed by the bot for ${service.name}`, undefined, 'NotManagedByBot');
+      const gone = ids.filter((id) => !found.some((i) => i.instanceId === id && (i.state === 'pending' || i.state === 'running')));
+      if (gone.length > 0) throw new DependencyError('aws', `${gone.join(', ')} not pending or running`, undefined, 'IncorrectInstanceState');
+      for (const id of ids) Object.assign(instances.get(id)!.tags, service.fleet.tags, { [TAG.role]: 'fleet', [TAG.deployId]: deployId });
+    },
   };
 
   return {
@@ -100,6 +114,24 @@ export function createFakeFleet(images: Image[] = []) {
     },
     failLaunchWith(error: DependencyError | null) {
       launchFailure = error;
+    },
+    /** A server already serving before the test: running, registered and healthy. */
+    seedServing(version: string, role: 'fleet' | 'canary', tags: Record<string, string> = {}): Instance {
+      const id = `i-${String(next++).padStart(4, '0')}`;
+      const instance: Instance = {
+        instanceId: id,
+        imageId: images.find((i) => i.version === version)?.imageId ?? 'ami-old',
+        state: 'running',
+        privateIp: `10.0.1.${next}`,
+        tags: { [TAG.managedBy]: MANAGED_BY_VALUE, [TAG.service]: 'board', [TAG.version]: version, [TAG.role]: role, [TAG.deployId]: 'seed', ...tags },
+      };
+      instances.set(id, instance);
+      registered.add(id);
+      health.set(id, 'healthy');
+      return instance;
+    },
+    setDeregistrationDelay(ms: number) {
+      deregistrationDelayMs = ms;
     },
     count(method: string) {
       return calls.filter((c) => c.method === method).length;

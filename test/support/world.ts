@@ -116,7 +116,7 @@ export async function startWorld(options: WorldOptions = {}) {
 
     async startInProcess(): Promise<void> {
       for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) process.env[key] = env[key];
-      inProcess = await startBot({ env: parseEnv(env), catalog, host: '127.0.0.1', tickMs: 100 });
+      inProcess = await startBot({ env: parseEnv(env), rawEnv: env, catalog, host: '127.0.0.1', tickMs: 100 });
     },
 
     /** Starts `src/main.ts` as a real process, as `npm start` would, and waits for /healthz. */

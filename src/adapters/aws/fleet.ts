@@ -1,11 +1,12 @@
 import type { Filter } from '@aws-sdk/client-ec2';
 import type { ServiceConfig } from '../../config/catalog.js';
 import { MANAGED_BY_VALUE, TAG, type Fleet, type Instance } from '../../deploy/ports.js';
+import { adoptManaged } from './adopt.js';
 import { AwsClientPool, type AwsClientOptions, type RegionClients } from './aws-clients.js';
 import { findImage, listImages } from './images.js';
 import { findInstances } from './instances.js';
 import { launchInstances } from './launch.js';
-import { deregisterTargets, missingTargetGroups, registerTargets, targetHealth } from './target-groups.js';
+import { deregisterTargets, deregistrationDelays, missingTargetGroups, registerTargets, targetHealth } from './target-groups.js';
 import { tagFilters } from './tags.js';
 import { terminateManaged } from './terminate.js';
 
@@ -60,6 +61,8 @@ export function createAwsFleet(options: AwsFleetOptions = {}): AwsFleet {
     deregister: (service, instanceIds) => deregisterTargets(clients(service).elb, service, instanceIds),
     health: (service, instanceIds) => targetHealth(clients(service).elb, service, instanceIds),
     terminate: (service, instanceIds) => terminateManaged(clients(service).ec2, service, instanceIds, pageSize),
+    deregistrationDelays: (service) => deregistrationDelays(clients(service).elb, service),
+    adopt: (service, instanceIds, deployId) => adoptManaged(clients(service).ec2, service, instanceIds, deployId, pageSize),
 
     destroy: () => pool?.destroy(),
   };

@@ -1,4 +1,5 @@
 import type { Filter, Tag } from '@aws-sdk/client-ec2';
+import type { ServiceConfig } from '../../config/catalog.js';
 import { MANAGED_BY_VALUE, TAG, type LaunchRequest } from '../../deploy/ports.js';
 
 export function tagRecord(tags: Tag[] | undefined): Record<string, string> {
@@ -28,4 +29,13 @@ export function launchTags({ service, image, deployId, role }: LaunchRequest): R
     [TAG.role]: role,
     [TAG.deployId]: deployId,
   };
+}
+
+/**
+ * Tags that make a canary part of the fleet: the fleet tags so `serving` counts it as fleet, and
+ * the adopting deploy's id so that deploy rediscovers it with what it launched. The bot's tags
+ * come last, as at launch.
+ */
+export function adoptionTags(service: ServiceConfig, deployId: string): Record<string, string> {
+  return { ...service.fleet.tags, [TAG.role]: 'fleet', [TAG.deployId]: deployId };
 }

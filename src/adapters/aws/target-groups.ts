@@ -1,13 +1,16 @@
 import {
   DeregisterTargetsCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   RegisterTargetsCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ServiceConfig } from '../../config/catalog.js';
-import type { TargetHealth, TargetState } from '../../deploy/ports.js';
+import { DependencyError, type TargetHealth, type TargetState } from '../../deploy/ports.js';
 import { awsErrorCode, callAws, toDependencyError } from './aws-errors.js';
+
+const DEREGISTRATION_DELAY = 'deregistration_delay.timeout_seconds';
 
 async function exists(elb: ElasticLoadBalancingV2Client, arn: string): Promise<boolean> {
   try {
@@ -73,4 +76,21 @@ export async function targetHealth(elb: ElasticLoadBalancingV2Client, service: S
     }),
   );
   return perGroup.flat();
+}
+
+/** How long each group keeps a deregistered target's connections open, in ms. */
+export async function deregistrationDelays(elb: ElasticLoadBalancingV2Client, service: ServiceConfig): Promise<Record<string, number>> {
+  const delays = await Promise.all(
+    service.targetGroups.map(async (TargetGroupArn) => {
+      const { Attributes = [] } = await callAws('DescribeTargetGroupAttributes', () =>
+        elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn })),
+      );
+      const seconds = Attributes.find((a) => a.Key === DEREGISTRATION_DELAY)?.Value;
+      if (seconds === undefined || !/^\d+$/.test(seconds)) {
+        throw new DependencyError('aws', `AWS DescribeTargetGroupAttributes gave no whole number of seconds for ${DEREGISTRATION_DELAY} of ${TargetGroupArn} (got ${seconds ?? 'nothing'}).`);
+      }
+      return [TargetGroupArn, Number(seconds) * 1000] as const;
+    }),
+  );
+  return Object.fromEntries(delays);
 }

@@ -54,6 +54,7 @@ export interface ReleaseFacts {
   launchedIds: string[];
   privateIps: Record<string, string>;
   launchedAt: number | null;
+  registeredAt: number | null;
   health: Record<string, TargetState>;
   healthReason: string | null;
   gate: { startedAt: number | null; boards: number | null; passedAt: number | null };
@@ -66,7 +67,10 @@ export interface ReleaseFacts {
     newBoards: Record<string, number | null>;
     wave: number;
     startedAt: number | null;
-    nextReadAt: number | null;
+    /** Boards on the old servers when the drain began: the users this release moves. */
+    oldBoardsAtStart: number | null;
+    /** After "Wait" on an unknown count, the release asks again only after this. */
+    quietUntil: number | null;
     /** Instances a human allowed to be retired although they could not be confirmed drained. */
     forced: { instanceId: string; by: string; reason: string }[];
   };
@@ -75,7 +79,17 @@ export interface ReleaseFacts {
   pause: PauseQuestion | null;
   retire: { warmUntil: number | null; terminated: string[] };
   jira: { attempted: boolean; results: TicketResult[]; fixVersion: string | null; problem: string | null };
-  rollback: { by: string; reason: string | null; at: number; from: ReleaseState; reRegisteredOld: boolean } | null;
+  rollback: {
+    by: string;
+    reason: string | null;
+    at: number;
+    from: ReleaseState;
+    /** Old servers registered again (rollback after they were closed). */
+    reopenedAt: number | null;
+    /** The new servers, drained back onto the old ones. */
+    servers: DrainServer[];
+    baselineTotal: number | null;
+  } | null;
   problem: string | null;
   /** Last time the parent message was worth refreshing with new numbers. */
   progressAt: number | null;
@@ -89,12 +103,13 @@ export function initialReleaseFacts(plan: ReleasePlan): ReleaseFacts {
     launchedIds: [],
     privateIps: {},
     launchedAt: null,
+    registeredAt: null,
     health: {},
     healthReason: null,
     gate: { startedAt: null, boards: null, passedAt: null },
     closedAt: null,
     delayWarning: null,
-    drain: { servers: [], baselineTotal: null, newBoards: {}, wave: 0, startedAt: null, nextReadAt: null, forced: [] },
+    drain: { servers: [], baselineTotal: null, newBoards: {}, wave: 0, startedAt: null, oldBoardsAtStart: null, quietUntil: null, forced: [] },
     pausedFrom: null,
     pause: null,
     retire: { warmUntil: null, terminated: [] },

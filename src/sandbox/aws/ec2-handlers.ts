@@ -79,13 +79,18 @@ function runInstances(params: QueryParams, state: CloudState): XmlObject {
   return reservationXml(reservation.reservationId, reservation.ownerId, reservation.instances, state.region);
 }
 
+/** `Tag.N.Key` / `Tag.N.Value`; a missing value is the empty string, as EC2 stores it. */
+function tagsOf(params: QueryParams): Tags {
+  return Object.fromEntries(params.structs('Tag').map((tag) => [tag.required('Key'), tag.get('Value') ?? '']));
+}
+
 function tagSpecifications(params: QueryParams): { tags: Tags; volumeTags: Tags } {
   const byType = new Map<string, Tags>();
   for (const spec of params.structs('TagSpecification')) {
     const type = spec.required('ResourceType');
     if (!TAGGABLE_AT_LAUNCH.has(type)) throw new AwsError('InvalidParameterValue', `'${type}' is not a valid taggable resource type for this operation.`);
     if (byType.has(type)) throw new AwsError('InvalidParameterValue', `The same resource type (${type}) may not be specified more than once in tag specifications.`);
-    byType.set(type, Object.fromEntries(spec.structs('Tag').map((tag) => [tag.required('Key'), tag.get('Value') ?? ''])));
+    byType.set(type, tagsOf(spec));
   }
   return { tags: byType.get('instance') ?? {}, volumeTags: byType.get('volume') ?? {} };
 }
@@ -116,9 +121,20 @@ function terminateInstances(params: QueryParams, state: CloudState): XmlObject {
   };
 }
 
+/** Instances only: the bot tags nothing else after launch. */
+function createTags(params: QueryParams, state: CloudState): XmlObject {
+  const resourceIds = params.list('ResourceId');
+  if (resourceIds.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter ResourceId');
+  const tags = tagsOf(params);
+  if (Object.keys(tags).length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter Tag');
+  state.ec2.createTags(resourceIds, tags);
+  return { return: true };
+}
+
 export const ec2Actions: Record<string, ActionHandler> = {
   DescribeImages: describeImages,
   RunInstances: runInstances,
   DescribeInstances: describeInstances,
   TerminateInstances: terminateInstances,
+  CreateTags: createTags,
 };

@@ -177,6 +177,16 @@ export class Ec2State {
     });
   }
 
+  /**
+   * CreateTags on instances: each key replaces the same key. Every resulting tag set is checked
+   * before any changes, so a refused request leaves all instances as they were.
+   */
+  createTags(instanceIds: string[], tags: Tags): void {
+    const instances = this.requireInstances(instanceIds);
+    for (const instance of instances) checkTags({ ...instance.tags, ...tags });
+    for (const instance of instances) Object.assign(instance.tags, tags);
+  }
+
   private moveTo(instance: InstanceRecord, from: InstanceStateName, to: InstanceStateName): void {
     if (instance.state !== from) return;
     instance.state = to;

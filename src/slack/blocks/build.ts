@@ -1,4 +1,4 @@
-import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/web-api';
+import type { Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/web-api';
 import { LIMITS, truncate } from '../limits.js';
 
 /** What every renderer returns: blocks, and the fallback text Slack shows in notifications. */
@@ -30,6 +30,27 @@ export function context(...mrkdwn: string[]): ContextBlock {
   return {
     type: 'context',
     elements: mrkdwn.slice(0, LIMITS.contextElements).map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) })),
+  };
+}
+
+/** Short messages: the same mrkdwn serves as the blocks and as the notification text. */
+export function textMessage(mrkdwn: string): SlackMessage {
+  return { text: truncate(mrkdwn, LIMITS.sectionText), blocks: [section(mrkdwn)] };
+}
+
+/** A button whose `value` is what the handler needs to find its deploy (the deploy id). */
+export function button(actionId: string, text: string, value: string, extra: Partial<Button> = {}): Button {
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: truncate(text, LIMITS.buttonText), emoji: true }, value, ...extra };
+}
+
+/** The dialog Slack shows before a button's action is sent. */
+export function confirm(title: string, text: string, confirmLabel: string, style: 'primary' | 'danger'): NonNullable<Button['confirm']> {
+  return {
+    title: { type: 'plain_text', text: truncate(title, LIMITS.confirmTitle) },
+    text: { type: 'plain_text', text: truncate(text, LIMITS.confirmText) },
+    confirm: { type: 'plain_text', text: truncate(confirmLabel, LIMITS.confirmButtonText) },
+    deny: { type: 'plain_text', text: 'Cancel' },
+    style,
   };
 }
 

@@ -20,19 +20,44 @@ export function renderChangelog(note: ChangelogNote, subject: { service: string;
   const total = note.entries.length + note.omitted;
   const title = `Changelog ${subject.service} ${subject.version}`;
   const range = note.from ? `\`${escape(shortRef(note.from))}\`..\`${escape(shortRef(note.to))}\`` : `up to \`${escape(shortRef(note.to))}\``;
-  const summary = `📜 ${plural(total, 'commit')} ${range}`;
-  const lines = note.entries.map((entry) => commitLine(entry, note.jiraBaseUrl));
-  const { sections, fitted } = packLines(lines, {
-    blocks: LIMITS.blocksPerMessage - 3,
-    chars: LIMITS.messageBlocksText - FRAME_CHARS,
+  const blocks = changelogBlocks({
+    title,
+    summary: `📜 ${plural(total, 'commit')} ${range}`,
+    entries: note.entries,
+    omitted: note.omitted,
+    jiraBaseUrl: note.jiraBaseUrl,
+    listsAll: note.from ? `\`git log ${escape(shortRef(note.from))}..${escape(shortRef(note.to))}\` lists them all` : undefined,
   });
-  const left = note.entries.length - fitted + note.omitted;
-  const blocks: KnownBlock[] = [header(title), section(summary), ...sections];
-  if (left > 0) {
-    const full = note.from ? ` (\`git log ${escape(shortRef(note.from))}..${escape(shortRef(note.to))}\` lists them all)` : '';
-    blocks.push(context(`… and ${plural(left, 'more commit')}${full}`));
-  }
   return { text: `${title}: ${plural(total, 'commit')}`, blocks };
+}
+
+export interface ChangelogParts {
+  title: string;
+  /** mrkdwn under the header. */
+  summary: string;
+  entries: ChangelogEntry[];
+  /** Commits the changelog source already left out. */
+  omitted: number;
+  jiraBaseUrl?: string;
+  /** mrkdwn saying where the commits that do not fit can be read. */
+  listsAll?: string;
+  /** A last context line (mrkdwn), kept whatever the length of the changelog. */
+  closing?: string;
+}
+
+/** Header, summary, the commit lines that fit, a count of the rest, and the closing line. */
+export function changelogBlocks(parts: ChangelogParts): KnownBlock[] {
+  const closing = parts.closing ? truncate(parts.closing, LIMITS.sectionText) : undefined;
+  const lines = parts.entries.map((entry) => commitLine(entry, parts.jiraBaseUrl));
+  const { sections, fitted } = packLines(lines, {
+    blocks: LIMITS.blocksPerMessage - 3 - (closing ? 1 : 0),
+    chars: LIMITS.messageBlocksText - FRAME_CHARS - (closing?.length ?? 0),
+  });
+  const left = parts.entries.length - fitted + parts.omitted;
+  const blocks: KnownBlock[] = [header(parts.title), section(parts.summary), ...sections];
+  if (left > 0) blocks.push(context(`… and ${plural(left, 'more commit')}${parts.listsAll ? ` (${parts.listsAll})` : ''}`));
+  if (closing) blocks.push(context(closing));
+  return blocks;
 }
 
 function commitLine(entry: ChangelogEntry, jiraBaseUrl: string | undefined): string {

@@ -5,7 +5,8 @@ import { context, header, packLines, section, type SlackMessage } from './build.
 import { describeNewIssues } from './issues.js';
 import { channelLink, escape, mention, plural } from './mrkdwn.js';
 import type { DeployRecord } from '../../deploy/records.js';
-import { asPrerelease, describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy } from './prerelease-status.js';
+import { isFinished } from './outcome.js';
+import { asPrerelease, describeSoak, prereleaseStatus, soakClock, type PrereleaseDeploy } from './prerelease-status.js';
 
 const BULLET = '• ';
 

@@ -1,13 +1,13 @@
-import type { ActionsBlock, Button, KnownBlock } from '@slack/web-api';
+import type { ActionsBlock, KnownBlock } from '@slack/web-api';
 import type { ServiceConfig } from '../../config/catalog.js';
 import { formatDuration } from '../../config/duration.js';
 import type { PrereleaseFacts } from '../../deploy/prerelease/facts.js';
-import { LIMITS, truncate } from '../limits.js';
-import { context, fields, header, section, type SlackMessage } from './build.js';
+import { button, confirm, context, fields, header, section, type SlackMessage } from './build.js';
 import { describeDecision } from './decision.js';
 import { describeNewIssues } from './issues.js';
-import { escape, mention, plural, slackTime } from './mrkdwn.js';
-import { describeSoak, isFinished, prereleaseStatus, soakClock, type PrereleaseDeploy, type SoakClock } from './prerelease-status.js';
+import { escape, mention, plural, quote, slackTime } from './mrkdwn.js';
+import { isFinished } from './outcome.js';
+import { describeSoak, prereleaseStatus, soakClock, type PrereleaseDeploy, type SoakClock } from './prerelease-status.js';
 
 /** Action IDs of the pre-release buttons; each button's `value` is the deploy id. */
 export const PRERELEASE_ACTIONS = {
@@ -15,13 +15,6 @@ export const PRERELEASE_ACTIONS = {
   reject: 'prerelease_reject',
   extend: 'prerelease_extend',
 } as const;
-
-/** Text from other systems or people is cut to this before escaping, so the message stays within Slack's total budget. */
-const MAX_QUOTE = 500;
-
-function quote(text: string): string {
-  return escape(truncate(text, MAX_QUOTE));
-}
 
 /** The pre-release's parent message: edited in place as the deploy moves, its thread holds the story. */
 export function renderPrereleaseParent(deploy: PrereleaseDeploy, service: ServiceConfig, now: number): SlackMessage {
@@ -71,20 +64,6 @@ function describeSentry(facts: PrereleaseFacts, service: ServiceConfig): string 
   const lines = [`⚠️ Sentry unreadable${since === null ? '' : ` since ${slackTime(since)}`} — ${consequence}`];
   if (sentry.problem) lines.push(quote(sentry.problem));
   return lines.join('\n');
-}
-
-function button(actionId: string, text: string, value: string, extra: Partial<Button> = {}): Button {
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: truncate(text, LIMITS.buttonText), emoji: true }, value, ...extra };
-}
-
-function confirm(title: string, text: string, confirmLabel: string, style: 'primary' | 'danger'): NonNullable<Button['confirm']> {
-  return {
-    title: { type: 'plain_text', text: truncate(title, LIMITS.confirmTitle) },
-    text: { type: 'plain_text', text: truncate(text, LIMITS.confirmText) },
-    confirm: { type: 'plain_text', text: confirmLabel },
-    deny: { type: 'plain_text', text: 'Cancel' },
-    style,
-  };
 }
 
 function prereleaseActions(deploy: PrereleaseDeploy, service: ServiceConfig, clock: SoakClock): ActionsBlock {

@@ -1,25 +1,13 @@
 import { formatDuration } from '../../config/duration.js';
 import type { ServiceConfig } from '../../config/catalog.js';
 import type { PrereleaseFacts } from '../../deploy/prerelease/facts.js';
-import type { DeployRecord, Outcome } from '../../deploy/records.js';
+import type { DeployRecord } from '../../deploy/records.js';
 import { slackTime } from './mrkdwn.js';
+import { isFinished, OUTCOME_STATUS } from './outcome.js';
 
 /** Where a pre-release stands, shared by its parent message and the `/prerelease list` answer. */
 
 export type PrereleaseDeploy = DeployRecord<PrereleaseFacts>;
-
-const OUTCOME_STATUS: Record<Outcome, string> = {
-  approved: '✅ approved',
-  released: '✅ released',
-  rejected: '❌ rejected',
-  rolled_back: '↩️ rolled back',
-  failed: '⚠️ failed',
-  cancelled: '🚫 cancelled',
-};
-
-export function isFinished(deploy: PrereleaseDeploy): boolean {
-  return deploy.finishedAt !== null;
-}
 
 export function prereleaseStatus(deploy: PrereleaseDeploy): string {
   if (isFinished(deploy) && deploy.outcome) return OUTCOME_STATUS[deploy.outcome];

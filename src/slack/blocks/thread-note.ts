@@ -1,15 +1,17 @@
 import type { Instance, NewIssue, System, TargetHealth } from '../../deploy/ports.js';
 import { formatDuration } from '../../config/duration.js';
 import type { DeployRecord, ThreadNote } from '../../deploy/records.js';
-import { LIMITS, truncate } from '../limits.js';
-import { section, type SlackMessage } from './build.js';
+import { truncate } from '../limits.js';
+import { textMessage, type SlackMessage } from './build.js';
 import { renderChangelog } from './changelog.js';
 import { describeDecision } from './decision.js';
 import { LEVEL_EMOJI } from './issues.js';
-import { escape, link, mention, plural, slackTime } from './mrkdwn.js';
+import { code, escape, link, mention, plural, slackTime } from './mrkdwn.js';
+import { renderAnnouncement } from './release-announcement.js';
+import { renderReleaseNote } from './release-notes.js';
 
-/** What a note needs to know about its deploy. */
-export type ThreadNoteContext = Pick<DeployRecord, 'service' | 'version' | 'kind'>;
+/** What a note needs to know about its deploy; buttons carry its id. */
+export type ThreadNoteContext = Pick<DeployRecord, 'id' | 'service' | 'version' | 'kind'>;
 
 const SYSTEM_NAME: Record<System, string> = {
   aws: 'AWS',
@@ -19,6 +21,7 @@ const SYSTEM_NAME: Record<System, string> = {
   slack: 'Slack',
   git: 'Git',
   store: 'The bot’s database',
+  drain: 'The drain hook',
 };
 
 /** One thread message per note, readable on its own. */
@@ -27,42 +30,48 @@ export function renderThreadNote(note: ThreadNote, context: ThreadNoteContext): 
     case 'changelog':
       return renderChangelog(note, context);
     case 'requested':
-      return single(
+      return textMessage(
         `🚀 ${mention(note.by)} requested ${context.kind === 'prerelease' ? 'a pre-release' : 'a release'} of *${escape(context.service)} ${escape(note.version)}*: ` +
           `${plural(note.canaries, 'canary', 'canaries')} from \`${escape(note.imageId)}\``,
       );
     case 'launched':
-      return single(`🖥️ Launched ${plural(note.instances.length, 'instance')}: ${instanceList(note.instances)}`);
+      return textMessage(`🖥️ Launched ${plural(note.instances.length, 'instance')}: ${instanceList(note.instances)}`);
     case 'in_service':
-      return single(`✅ In service after ${formatDuration(note.afterMs)}: ${note.instanceIds.map(code).join(', ')}`);
+      return textMessage(`✅ In service after ${formatDuration(note.afterMs)}: ${note.instanceIds.map(code).join(', ')}`);
     case 'new_issue':
-      return single(describeIssue(note.issue));
+      return textMessage(describeIssue(note.issue));
     case 'dependency':
-      return single(`⚠️ *${SYSTEM_NAME[note.system]}:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
+      return textMessage(`⚠️ *${SYSTEM_NAME[note.system]}:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
     case 'unhealthy':
-      return single(`🩺 *Unhealthy targets*\n${note.targets.map(describeTarget).join('\n')}\n*What I did:* ${escape(note.action)}`);
+      return textMessage(`🩺 *Unhealthy targets*\n${note.targets.map(describeTarget).join('\n')}\n*What I did:* ${escape(note.action)}`);
     case 'decision':
-      return single(describeDecision({ kind: note.decision, by: note.by, reason: note.reason }, `after a soak of ${formatDuration(note.soakedMs)}`));
+      return textMessage(describeDecision({ kind: note.decision, by: note.by, reason: note.reason }, `after a soak of ${formatDuration(note.soakedMs)}`));
     case 'extended':
-      return single(
+      return textMessage(
         `⏱️ ${mention(note.by)} extended the soak; the minimum now ends at ${slackTime(note.minSoakEndsAt)}${note.reason ? `: ${escape(note.reason)}` : ''}`,
       );
     case 'removed':
-      return single(`🧹 Deregistered and terminated ${plural(note.instanceIds.length, 'instance')}: ${note.instanceIds.map(code).join(', ')}`);
+      return textMessage(`🧹 Deregistered and terminated ${plural(note.instanceIds.length, 'instance')}: ${note.instanceIds.map(code).join(', ')}`);
     case 'failed':
-      return single(`❌ *Failed:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
+      return textMessage(`❌ *Failed:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
     case 'text':
-      return single(escape(note.text));
+      return textMessage(escape(note.text));
+    case 'announce':
+      return renderAnnouncement(note, context);
+    case 'release_started':
+    case 'gate':
+    case 'closed':
+    case 'wave':
+    case 'drained':
+    case 'question':
+    case 'paused':
+    case 'resumed':
+    case 'retired':
+    case 'jira':
+    case 'rollback':
+    case 'released':
+      return renderReleaseNote(note, context);
   }
-}
-
-/** Notes are short: the same mrkdwn serves as the blocks and as the notification text. */
-function single(mrkdwn: string): SlackMessage {
-  return { text: truncate(mrkdwn, LIMITS.sectionText), blocks: [section(mrkdwn)] };
-}
-
-function code(text: string): string {
-  return `\`${escape(text)}\``;
 }
 
 function instanceList(instances: Pick<Instance, 'instanceId' | 'privateIp'>[]): string {

@@ -2,10 +2,11 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import { checkPrereleaseAction, type PrereleaseAction } from '../../deploy/prerelease/actions.js';
 import { createKeyedMutex } from '../../util/keyed-mutex.js';
 import { PRERELEASE_ACTIONS } from '../blocks/prerelease-parent.js';
-import { approveReasonModal, APPROVE_REASON_CALLBACK, REASON_ACTION, REASON_BLOCK } from '../blocks/approve-reason-modal.js';
+import { APPROVE_REASON_CALLBACK, REASON_BLOCK, reasonFrom, reasonModal } from '../blocks/reason-modal.js';
 import { renderUserError } from '../blocks/user-error.js';
 import type { SlackDeps } from '../deps.js';
 import { ackTimer } from './ack-timer.js';
+import { answer } from './reply.js';
 
 const ACTION_BY_ID: Record<string, PrereleaseAction> = {
   [PRERELEASE_ACTIONS.approve]: 'approve',
@@ -37,9 +38,7 @@ export function registerPrereleaseButtons(app: App, deps: SlackDeps): void {
     });
   }
 
-  const say = async (respond: RespondFn, text: string, blocks?: unknown[]): Promise<void> => {
-    await respond({ response_type: 'ephemeral', replace_original: false, text, blocks: blocks as never });
-  };
+  const say = (respond: RespondFn, text: string, blocks?: unknown[]) => answer(respond, { text, blocks });
 
   app.action<BlockButtonAction>(new RegExp(`^(${Object.keys(ACTION_BY_ID).join('|')})$`), async ({ ack, body, action, respond, client }) => {
     const timer = ackTimer(deps.metrics, 'action');
@@ -51,7 +50,10 @@ export function registerPrereleaseButtons(app: App, deps: SlackDeps): void {
       const result = await record(deployId, kind, body.user.id, null);
       if (result.ok) return say(respond, RECORDED[kind]);
       if (result.needsReason && body.trigger_id) {
-        await client.views.open({ trigger_id: body.trigger_id, view: approveReasonModal(deployId, result.problem) });
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: reasonModal({ callbackId: APPROVE_REASON_CALLBACK, deployId, title: 'Approve with a reason', submit: 'Approve', problem: result.problem, question: 'Why approve now?' }),
+        });
         return;
       }
       const error = renderUserError(result.problem, result.valid);
@@ -65,9 +67,8 @@ export function registerPrereleaseButtons(app: App, deps: SlackDeps): void {
 
   app.view(APPROVE_REASON_CALLBACK, async ({ ack, body, view }) => {
     const timer = ackTimer(deps.metrics, 'view');
-    const reason = view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value?.trim() ?? '';
     const deployId = view.private_metadata;
-    const result = await record(deployId, 'approve', body.user.id, reason || null).catch((error: Error) => ({
+    const result = await record(deployId, 'approve', body.user.id, reasonFrom(view)).catch((error: Error) => ({
       ok: false as const,
       problem: `Your approval could not be recorded: ${error.message}`,
       valid: 'Nothing changed. Try again in a moment.',

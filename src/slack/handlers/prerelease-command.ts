@@ -1,27 +1,12 @@
-import type { App, RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { App } from '@slack/bolt';
 import { parsePrerelease, prereleaseHelp, spec } from '../../../commands/prerelease.js';
 import { planPrerelease } from '../../deploy/prerelease/request.js';
-import type { StoredDeploy } from '../../deploy/store-port.js';
 import { createKeyedMutex } from '../../util/keyed-mutex.js';
 import { renderPrereleaseList } from '../blocks/prerelease-list.js';
 import { renderUserError } from '../blocks/user-error.js';
 import type { SlackDeps } from '../deps.js';
 import { ackTimer } from './ack-timer.js';
-
-export async function threadLink(client: WebClient, deploy: StoredDeploy | undefined): Promise<string> {
-  if (!deploy?.slackChannel || !deploy.slackTs) return '';
-  try {
-    const link = await client.chat.getPermalink({ channel: deploy.slackChannel, message_ts: deploy.slackTs });
-    return link.permalink ? ` <${link.permalink}|Open its thread>.` : '';
-  } catch {
-    return '';
-  }
-}
-
-async function answer(respond: RespondFn, message: { text: string; blocks?: unknown[] }) {
-  await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks as never });
-}
+import { answer, threadLink } from './reply.js';
 
 export function registerPrereleaseCommand(app: App, deps: SlackDeps): void {
   // Two requests for the same service are checked and recorded one after the other, so the

@@ -86,3 +86,30 @@ describe('AWS fleet: target groups', () => {
     expect((err as Error).message).toMatch(/^AWS RegisterTargets failed with TargetGroupNotFound \(HTTP 400\)/);
   });
 });
+
+describe('AWS fleet: deregistration delays', () => {
+  const DELAY = 'deregistration_delay.timeout_seconds';
+
+  it('reads each target group’s delay in milliseconds, one call per group', async () => {
+    await start();
+    account.emulator.state.elb.requireTargetGroup(wsGroup).attributes[DELAY] = '3600';
+    expect(await account.fleet.deregistrationDelays(account.service)).toEqual({ [httpGroup]: 30_000, [wsGroup]: 3_600_000 });
+    expect(account.emulator.requests.calls('DescribeTargetGroupAttributes').map((c) => c.params.TargetGroupArn).sort()).toEqual([httpGroup, wsGroup]);
+  });
+
+  it('reports a missing target group as a DependencyError naming the action and code', async () => {
+    await start();
+    const gone = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/board-old/0123456789abcdef';
+    const err = await account.fleet.deregistrationDelays({ ...account.service, targetGroups: [httpGroup, gone] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'DependencyError', system: 'aws', code: 'TargetGroupNotFound' });
+    expect((err as Error).message).toMatch(/^AWS DescribeTargetGroupAttributes failed with TargetGroupNotFound \(HTTP 400\)/);
+  });
+
+  it('fails rather than guess when a group reports no delay', async () => {
+    await start();
+    delete account.emulator.state.elb.requireTargetGroup(httpGroup).attributes[DELAY];
+    const err = await account.fleet.deregistrationDelays(account.service).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'DependencyError', system: 'aws' });
+    expect((err as Error).message).toContain(httpGroup);
+  });
+});

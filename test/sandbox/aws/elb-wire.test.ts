@@ -82,6 +82,16 @@ describe('ELBv2 target groups through the SDK', () => {
     const { Attributes } = await clients.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: wsGroup }));
     expect(Attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '30' });
   });
+
+  it('writes target group attributes as ELBv2 does: Key and Value in members of Attributes inside the Result', () => {
+    const answer = emulator.handle(`Action=DescribeTargetGroupAttributes&Version=2015-12-01&TargetGroupArn=${encodeURIComponent(wsGroup)}`);
+    expect(answer.body).toContain(
+      '<DescribeTargetGroupAttributesResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">' +
+        '<DescribeTargetGroupAttributesResult><Attributes>' +
+        '<member><Key>deregistration_delay.timeout_seconds</Key><Value>30</Value></member>',
+    );
+    expect(answer.body).toContain(`</Attributes></DescribeTargetGroupAttributesResult><ResponseMetadata><RequestId>${answer.requestId}</RequestId></ResponseMetadata>`);
+  });
 });
 
 describe('ELBv2 target health through the SDK', () => {

@@ -5,7 +5,7 @@ import { renderThreadNote } from '../../../src/slack/blocks/thread-note.js';
 import { LIMITS } from '../../../src/slack/limits.js';
 import { expectAcceptedBySlack, visibleText } from '../fixtures.js';
 
-const context = { service: 'board', version: '1.42.0', kind: 'prerelease' } as const;
+const context = { id: 'pr-0a1b2c3d', service: 'board', version: '1.42.0', kind: 'prerelease' } as const;
 
 function commit(i: number, subject = `BOARD-${i} make boards load faster when many people join at once`): ChangelogEntry {
   return { sha: i.toString(16).padStart(40, 'a'), subject, author: 'Dana Developer', date: '2026-11-20T10:00:00Z', issueKeys: [`BOARD-${i}`] };

@@ -3,7 +3,7 @@ import type { ThreadNote } from '../../../src/deploy/records.js';
 import { renderThreadNote } from '../../../src/slack/blocks/thread-note.js';
 import { expectAcceptedBySlack, NOW, visibleText } from '../fixtures.js';
 
-const context = { service: 'board', version: '1.42.0', kind: 'prerelease' } as const;
+const context = { id: 'pr-0a1b2c3d', service: 'board', version: '1.42.0', kind: 'prerelease' } as const;
 
 const notes: ThreadNote[] = [
   { type: 'requested', by: 'U0ALICE01', version: '1.42.0', imageId: 'ami-0abc1234', canaries: 2 },

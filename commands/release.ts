@@ -1,0 +1,70 @@
+import type { CommandSpec } from './spec.js';
+
+export const spec: CommandSpec = {
+  command: '/release',
+  description: 'Swap the whole fleet to a version, moving live sessions off the old servers',
+  usageHint: '<service> [version] [--reason <why>] [--override-window] | status [service] | history <service> | help',
+};
+
+export type ReleaseCommand =
+  | { kind: 'help' }
+  | { kind: 'status'; service?: string }
+  | { kind: 'history'; service: string }
+  | { kind: 'plan'; service: string; version?: string; reason?: string; overrideWindow: boolean }
+  | { kind: 'invalid'; problem: string; valid: string };
+
+const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const USAGE = '`/release <service> [version] [--reason <why>] [--override-window]`, `/release status [service]`, `/release history <service>` or `/release help`';
+const MAX_REASON = 500;
+
+const invalid = (problem: string): ReleaseCommand => ({ kind: 'invalid', problem, valid: `Use ${USAGE}.` });
+
+/**
+ * Service and version are plain tokens; only the reason is free text, kept as typed (without
+ * control characters) and escaped wherever it is shown.
+ */
+export function parseRelease(text: string): ReleaseCommand {
+  const trimmed = text.trim();
+  const reasonAt = trimmed.search(/(^|\s)--reason(\s|$)/);
+  const head = reasonAt >= 0 ? trimmed.slice(0, reasonAt) : trimmed;
+  let reason = reasonAt >= 0 ? trimmed.slice(reasonAt).replace(/^\s*--reason/, '') : undefined;
+  const words = head.split(/\s+/).filter(Boolean);
+  let overrideWindow = false;
+  if (reason !== undefined && /(^|\s)--override-window(\s|$)/.test(reason)) {
+    overrideWindow = true;
+    reason = reason.replace(/(^|\s)--override-window(?=\s|$)/, ' ');
+  }
+  const flags = words.filter((w) => w.startsWith('--'));
+  for (const flag of flags) {
+    if (flag === '--override-window') overrideWindow = true;
+    else return invalid('That option does not exist.');
+  }
+  const args = words.filter((w) => !w.startsWith('--'));
+  if (reason !== undefined) {
+    reason = reason.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    if (reason.length < 3) return invalid('`--reason` needs a reason of at least 3 characters.');
+    if (reason.length > MAX_REASON) return invalid(`The reason is longer than ${MAX_REASON} characters.`);
+  }
+  if (args.length === 0 || (args.length === 1 && args[0].toLowerCase() === 'help')) {
+    return reason || overrideWindow ? invalid('Name the service to release.') : { kind: 'help' };
+  }
+  if (args.some((a) => !TOKEN.test(a))) return invalid('The command contains characters a service name or version never has.');
+  const first = args[0].toLowerCase();
+  if (first === 'status') return args.length <= 2 ? { kind: 'status', service: args[1]?.toLowerCase() } : invalid(`Unexpected extra words: \`${args.slice(2).join(' ')}\`.`);
+  if (first === 'history') {
+    if (args.length === 1) return invalid('Name the service whose history you want.');
+    return args.length === 2 ? { kind: 'history', service: args[1].toLowerCase() } : invalid(`Unexpected extra words: \`${args.slice(2).join(' ')}\`.`);
+  }
+  if (args.length > 2) return invalid(`Unexpected extra words: \`${args.slice(2).join(' ')}\`. A reason goes after \`--reason\`.`);
+  return { kind: 'plan', service: first, version: args[1], reason, overrideWindow };
+}
+
+export function releaseHelp(services: string[]): string {
+  return [
+    '*`/release <service> [version]`* posts a release plan in the deploy channel: the fleet now, the version (default: the newest approved pre-release), who approved it, the changelog and the deploy window. *Start* swaps every server: new ones launched and proven to take users, old ones closed to new users, live sessions moved off them in waves guided by Prometheus board counts, old servers retired, changelog announced, Jira issues closed.',
+    '*`--reason <why>`* releases a version without an approved pre-release; with *`--override-window`* it also releases outside the deploy window. Both are announced in the thread.',
+    '*`/release status [service]`* shows running releases; *`/release history <service>`* the last ones.',
+    'While a release runs: *Pause*, *Resume* and *Rollback* in its thread. Rollback is never blocked by windows or gates.',
+    `Services: ${services.join(', ') || 'none configured'}.`,
+  ].join('\n');
+}

@@ -1,0 +1,142 @@
+import JiraApi from 'jira-client';
+import { z } from 'zod';
+import { isTransportOutcome, statusKeepingTransport, type TransportOutcome } from './status-keeping-transport.js';
+import { badAnswer, JiraError, jiraErrorOf, type JiraErrorContext } from './jira-error.js';
+import type { Clock } from '../../deploy/ports.js';
+
+export interface JiraClientOptions {
+  /** e.g. https://acme.atlassian.net, or https://jira.example.com/jira with a context path. */
+  url: string;
+  /** Jira Cloud: the account's email and an API token (basic auth). */
+  email?: string;
+  apiToken?: string;
+  /** Jira Data Center: a personal access token (bearer auth). */
+  pat?: string;
+  timeoutMs?: number;
+  clock?: Clock;
+}
+
+const statusSchema = z.object({
+  fields: z.object({ status: z.object({ name: z.string(), statusCategory: z.object({ key: z.string() }) }) }),
+});
+
+const fieldSchema = z.object({
+  required: z.boolean(),
+  hasDefaultValue: z.boolean().optional(),
+  name: z.string().optional(),
+  allowedValues: z.array(z.object({ id: z.string().optional(), name: z.string().optional() }).loose()).optional(),
+});
+
+const transitionsSchema = z.object({
+  transitions: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      to: z.object({ name: z.string() }).loose().optional(),
+      fields: z.record(z.string(), fieldSchema).optional(),
+    }),
+  ),
+});
+
+const versionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  released: z.boolean().optional().default(false),
+  releaseDate: z.string().optional(),
+});
+
+export type JiraTransition = z.output<typeof transitionsSchema>['transitions'][number];
+export type JiraVersion = z.output<typeof versionSchema>;
+
+export interface JiraClient {
+  /** The issue's status and its category key (new, indeterminate, done). */
+  status(key: string): Promise<{ name: string; category: string }>;
+  /** Transitions offered from the issue's current status, with the fields their screens ask for. */
+  transitions(key: string): Promise<JiraTransition[]>;
+  transition(key: string, transitionId: string, fields?: Record<string, unknown>): Promise<void>;
+  /** A comment in Jira wiki markup (API v2). */
+  comment(key: string, text: string): Promise<void>;
+  versions(project: string): Promise<JiraVersion[]>;
+  projectId(project: string): Promise<string>;
+  createVersion(version: { name: string; projectId: string; released: boolean; releaseDate: string }): Promise<JiraVersion>;
+  updateVersion(version: JiraVersion, changes: { released: boolean; releaseDate: string }): Promise<JiraVersion>;
+}
+
+/**
+ * Jira's REST API v2 through jira-client, with a transport that keeps HTTP statuses so that every
+ * failure becomes a JiraError saying what happened and what to check. Never calls `searchJira`:
+ * `/rest/api/2/search` answers 410 on Jira Cloud since 2025.
+ */
+export function createJiraClient(options: JiraClientOptions): JiraClient {
+  const url = new URL(options.url);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const auth = options.pat ? 'pat' : 'cloud';
+  if (!options.pat && !(options.email && options.apiToken)) {
+    throw new JiraError('Jira needs JIRA_EMAIL and JIRA_API_TOKEN (Jira Cloud) or JIRA_PAT (Data Center)', 'NotConfigured', null, null);
+  }
+  const api = new JiraApi({
+    protocol: url.protocol.replace(':', ''),
+    host: url.hostname,
+    ...(url.port ? { port: url.port } : {}),
+    base: url.pathname.replace(/\/+$/, ''),
+    ...(options.pat ? { bearer: options.pat } : { username: options.email, password: options.apiToken }),
+    apiVersion: '2',
+    strictSSL: true,
+    timeout: timeoutMs,
+    request: statusKeepingTransport,
+  });
+  const secrets = [options.apiToken, options.pat].filter((s): s is string => Boolean(s));
+  const clock = options.clock ?? { now: Date.now };
+  const context: JiraErrorContext = { origin: url.origin, timeoutMs, auth, secrets, now: () => clock.now() };
+
+  const call = async <T>(purpose: string, schema: z.ZodType<T> | null, run: () => Promise<unknown>): Promise<T> => {
+    let outcome: TransportOutcome;
+    try {
+      const answer = await run();
+      if (!isTransportOutcome(answer)) throw new Error('jira-client answered without going through the transport');
+      outcome = answer;
+    } catch (error) {
+      outcome = { kind: 'failure', timedOut: false, cause: error instanceof Error ? error.message : String(error) };
+    }
+    const failure = jiraErrorOf(outcome, purpose, context);
+    if (failure) throw failure;
+    if (!schema) return undefined as T;
+    const body = schema.safeParse((outcome as { body: unknown }).body);
+    if (!body.success) throw badAnswer(purpose, context, describe(body.error));
+    return body.data;
+  };
+
+  return {
+    async status(key) {
+      const issue = await call(`reading ${key}`, statusSchema, () => api.findIssue(key, '', 'status'));
+      return { name: issue.fields.status.name, category: issue.fields.status.statusCategory.key };
+    },
+    async transitions(key) {
+      return (await call(`listing the transitions of ${key}`, transitionsSchema, () => api.listTransitions(key))).transitions;
+    },
+    async transition(key, transitionId, fields) {
+      await call(`transitioning ${key}`, null, () => api.transitionIssue(key, { transition: { id: transitionId }, ...(fields ? { fields } : {}) }));
+    },
+    async comment(key, text) {
+      await call(`commenting on ${key}`, null, () => api.addComment(key, text));
+    },
+    async versions(project) {
+      return call(`listing the versions of project ${project}`, z.array(versionSchema), () => api.getVersions(project));
+    },
+    async projectId(project) {
+      const found = await call(`looking up project ${project}`, z.object({ id: z.string() }), () => api.getProject(project));
+      return found.id;
+    },
+    async createVersion(version) {
+      return call(`creating version ${version.name}`, versionSchema, () => api.createVersion({ ...version, projectId: Number(version.projectId) }));
+    },
+    async updateVersion(version, changes) {
+      return call(`releasing version ${version.name}`, versionSchema, () => api.updateVersion({ id: version.id, ...changes }));
+    },
+  };
+}
+
+function describe(error: z.ZodError): string {
+  const first = error.issues[0];
+  return first ? `${first.path.map(String).join('.') || 'the body'}: ${first.message}` : 'not what Jira sends';
+}

@@ -1,0 +1,71 @@
+import { DependencyError } from '../../deploy/ports.js';
+import { readQueryAnswer, type Sample } from './query-response.js';
+
+export interface InstantQueryOptions {
+  /** Prometheus HTTP API base, e.g. http://prometheus:9090 or a path behind a proxy. */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export type InstantQuery = (promql: string, purpose: string) => Promise<Sample[]>;
+
+/**
+ * Evaluates PromQL at "now" through `POST /api/v1/query` (a form body keeps long instance
+ * alternations out of URL length limits). Every failure throws a DependencyError saying which
+ * query (`purpose`) failed and how.
+ */
+export function createInstantQuery(options: InstantQueryOptions): InstantQuery {
+  const fetchFn = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/api/v1/query`;
+  const origin = new URL(options.baseUrl).origin;
+
+  const fail = (purpose: string, message: string, code: string) => new DependencyError('prometheus', `${message} (${purpose})`, undefined, code);
+
+  const unreachable = (purpose: string, error: unknown): DependencyError =>
+    error instanceof Error && error.name === 'TimeoutError'
+      ? fail(purpose, `Prometheus at ${origin} did not answer within ${timeoutMs / 1000}s`, 'Timeout')
+      : fail(purpose, `cannot reach Prometheus at ${origin} (${causeOf(error)})`, 'Unreachable');
+
+  return async (promql, purpose) => {
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetchFn(endpoint, {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+        body: new URLSearchParams({ query: promql }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw unreachable(purpose, error);
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw fail(purpose, `Prometheus answered HTTP ${status} with something that is not JSON: ${quote(text)}`, 'BadResponse');
+    }
+    const answer = readQueryAnswer(body);
+    if (!answer.ok) throw fail(purpose, `Prometheus answered HTTP ${status}, ${answer.problem}`, status >= 500 ? 'ServerError' : 'BadQuery');
+    // A success body under an error status is not to be trusted either.
+    if (status !== 200) throw fail(purpose, `Prometheus answered HTTP ${status}`, 'BadResponse');
+    return answer.samples;
+  };
+}
+
+function quote(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (!flat) return '(an empty body)';
+  return JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat);
+}
+
+function causeOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? error.message;
+}

@@ -1,0 +1,89 @@
+import { planDrain } from '../drain.js';
+import { BOT_ACTOR } from '../workflow.js';
+import type { ReleaseFacts } from './facts.js';
+import { drainPolicy, freshServer, instancePoll, knownTotal, pause, sendHooks, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './workflow.js';
+
+/**
+ * Rolling back moves users back to the old servers while they are warm: register them again,
+ * wait until they are healthy, close and drain the new servers onto them, then terminate the new
+ * ones. Before the old servers were closed, removing the new ones is all there is to do. Nothing
+ * here waits for a deploy window or a gate.
+ */
+export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Promise<Result> {
+  const { deploy, service, now } = ctx;
+  const { fleet } = options;
+  const facts = deploy.facts;
+  const rollback = facts.rollback as NonNullable<ReleaseFacts['rollback']>;
+  // Rediscover by tag: a crash may have hidden a launch from the facts.
+  const launched = (await fleet.launchedBy(service, deploy.id)).filter((i) => i.state === 'pending' || i.state === 'running');
+  const newIds = launched.map((i) => i.instanceId);
+  const ips: Record<string, string | null> = { ...facts.privateIps };
+  for (const i of launched) if (i.privateIp) ips[i.instanceId] = i.privateIp;
+  for (const o of facts.plan.oldInstances) ips[o.instanceId] = o.privateIp;
+
+  const finish = async (notes: Result['notes'] = []): Promise<Result> => {
+    if (newIds.length > 0) {
+      await fleet.deregister(service, newIds);
+      await fleet.terminate(service, newIds);
+    }
+    return to('done', facts, null, {
+      outcome: 'rolled_back',
+      notes: [...(notes ?? []), { type: 'removed', instanceIds: newIds }],
+      audit: [{ actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: newIds } }],
+    });
+  };
+
+  if (facts.closedAt === null) return finish();
+
+  const oldIds = facts.plan.oldInstances.map((o) => o.instanceId).filter((id) => !facts.retire.terminated.includes(id));
+  const alive = (await fleet.describe(service, oldIds)).filter((i) => i.state === 'running').map((i) => i.instanceId);
+  if (alive.length === 0) {
+    const previous = facts.plan.fromVersion ? `\`/release ${service.name} ${facts.plan.fromVersion}\`` : 'a release of the previous version';
+    return to(rollback.from, { ...facts, rollback: null }, now, {
+      notes: [{ type: 'text', text: `↩️ Cannot roll back: the old servers are gone. ${deploy.version} stays; to go back, run ${previous}.` }],
+      audit: [{ actor: BOT_ACTOR, action: 'rollback_impossible', reason: 'old servers terminated' }],
+    });
+  }
+  if (rollback.reopenedAt === null) {
+    await fleet.register(service, alive);
+    return to('rolling_back', { ...facts, rollback: { ...rollback, reopenedAt: now } }, now + instancePoll(ctx), {
+      audit: [{ actor: BOT_ACTOR, action: 'reopened_old_servers', data: { instanceIds: alive } }],
+    });
+  }
+  if (rollback.servers.length === 0) {
+    const targets = await fleet.health(service, alive);
+    if (targets.length === 0 || targets.some((t) => t.state !== 'healthy')) return to('rolling_back', facts, now + instancePoll(ctx));
+    await fleet.deregister(service, newIds);
+    return to('rolling_back', { ...facts, rollback: { ...rollback, servers: newIds.map(freshServer) } }, now, {
+      notes: [{ type: 'closed', instanceIds: newIds, delayWarning: null }],
+    });
+  }
+
+  const policy = drainPolicy(ctx);
+  const asked = [...rollback.servers.map((s) => s.instanceId), ...alive];
+  const reads = await options.boards.read(service, asked.map((instanceId) => ({ instanceId, privateIp: ips[instanceId] ?? undefined })));
+  const baselineTotal = rollback.baselineTotal ?? knownTotal(reads);
+  const plan = planDrain({
+    now,
+    servers: rollback.servers,
+    reads,
+    newServerIds: alive,
+    baselineTotal: baselineTotal ?? 0,
+    wave: rollback.servers.reduce((n, s) => Math.max(n, s.wave), 0),
+    policy,
+    forced: facts.drain.forced.map((f) => f.instanceId),
+  });
+  const sent = plan.hook.length > 0 ? await sendHooks(ctx, options.drainHook, plan.servers, plan.hook, ips) : { servers: plan.servers, notes: [] };
+  const next: ReleaseFacts = { ...facts, rollback: { ...rollback, servers: sent.servers, baselineTotal } };
+  if (plan.ask.length > 0) {
+    const kind = plan.ask.some((a) => a.kind === 'stuck') ? 'stuck' : 'unknown';
+    return pause(ctx, next, { kind, reason: plan.ask.map((a) => `${a.instanceId}: ${a.reason}`).join('; '), instanceIds: plan.ask.map((a) => a.instanceId), at: now, by: BOT_ACTOR }, sent.notes);
+  }
+  if (plan.done) {
+    const drained = sent.servers.filter((s) => s.phase === 'drained').map((s) => s.instanceId);
+    const leftover = newIds.filter((id) => !drained.includes(id));
+    if (leftover.length > 0) return to('rolling_back', next, now + (service.drain?.pollInterval ?? 5_000), { notes: sent.notes });
+    return finish(sent.notes);
+  }
+  return to('rolling_back', next, now + (service.drain?.pollInterval ?? 5_000), { notes: sent.notes });
+}

@@ -1,0 +1,409 @@
+import type { ServiceConfig } from '../../config/catalog.js';
+import { formatDuration } from '../../config/duration.js';
+import { planDrain, type DrainPolicy, type DrainServer } from '../drain.js';
+import { DependencyError, type BoardCount, type BoardCounts, type Changelog, type DrainHook, type Fleet, type Tickets } from '../ports.js';
+import type { ActionRecord, ThreadNote } from '../records.js';
+import { BOT_ACTOR, type StepContext, type StepResult, type Workflow } from '../workflow.js';
+import { newFleetIds, PAUSABLE, type PauseQuestion, type ReleaseFacts, type ReleaseState } from './facts.js';
+import { rollingBack } from './rollback.js';
+
+export interface ReleaseWorkflowOptions {
+  fleet: Fleet;
+  boards: BoardCounts;
+  drainHook: DrainHook;
+  /** Null when Jira is not configured: nothing is closed. */
+  tickets: Tickets | null;
+  changelog: Changelog;
+  jiraBaseUrl?: string;
+}
+
+export type Ctx = StepContext<ReleaseFacts>;
+export type Result = StepResult<ReleaseFacts>;
+
+export const to = (state: ReleaseState, facts: ReleaseFacts, wakeAt: number | null, extra: Partial<Result> = {}): Result => ({ state, facts, wakeAt, ...extra });
+
+/** How often instances on their way in or out are looked at. */
+export const instancePoll = (ctx: Ctx) => Math.min(5_000, ctx.service.drain?.pollInterval ?? 5_000);
+
+export function drainPolicy(ctx: Ctx): DrainPolicy {
+  const drain = ctx.service.drain;
+  if (!drain) throw new Error(`${ctx.service.name} has no drain configuration`);
+  return { capacity: drain.capacity, residual: drain.residual, serverTimeoutMs: drain.serverTimeout, maxBoardsPerWave: drain.maxBoardsPerWave, totalDropTolerance: drain.totalDropTolerance };
+}
+
+export const freshServer = (instanceId: string): DrainServer => ({ instanceId, phase: 'serving', boards: null, unknown: null, hookedAt: null, hookAttempts: 0, lowReads: 0, wave: 0 });
+
+export function knownTotal(reads: BoardCount[]): number | null {
+  let total = 0;
+  for (const r of reads) {
+    if (r.boards === null) return null;
+    total += r.boards;
+  }
+  return total;
+}
+
+/** Sends the hook to each server; a failed hook counts as an attempt whose timeout is already over. */
+export async function sendHooks(ctx: Ctx, hook: DrainHook, servers: DrainServer[], ids: string[], ips: Record<string, string | null>): Promise<{ servers: DrainServer[]; notes: ThreadNote[] }> {
+  const notes: ThreadNote[] = [];
+  const failed = new Set<string>();
+  await Promise.all(
+    ids.map(async (instanceId) => {
+      try {
+        await hook.drain(ctx.service, { instanceId, privateIp: ips[instanceId] ?? undefined });
+      } catch (error) {
+        failed.add(instanceId);
+        const attempts = servers.find((s) => s.instanceId === instanceId)?.hookAttempts ?? 1;
+        notes.push({
+          type: 'dependency',
+          system: 'drain',
+          problem: (error as Error).message,
+          action: attempts < 2 ? `The hook of ${instanceId} will be sent once more; nothing is terminated.` : `${instanceId} stays; the release asks what to do.`,
+        });
+      }
+    }),
+  );
+  const timeout = drainPolicy(ctx).serverTimeoutMs;
+  return { servers: servers.map((s) => (failed.has(s.instanceId) ? { ...s, hookedAt: ctx.now - timeout - 1 } : s)), notes };
+}
+
+export function controlAction(ctx: Ctx): { rollback?: ActionRecord; pause?: ActionRecord } {
+  return { rollback: ctx.actions.find((a) => a.action === 'rollback'), pause: ctx.actions.find((a) => a.action === 'pause') };
+}
+
+export function startRollback(ctx: Ctx, facts: ReleaseFacts, by: string, reason: string | null, notes: ThreadNote[] = []): Result {
+  const from = (facts.pausedFrom ?? ctx.deploy.state) as ReleaseState;
+  const rollback = { by, reason, at: ctx.now, from, reopenedAt: null, servers: [], baselineTotal: null };
+  return to('rolling_back', { ...facts, rollback, pause: null, pausedFrom: null }, ctx.now, {
+    notes: [...notes, { type: 'rollback', by, reason, from, oldWarm: facts.closedAt !== null }],
+    consumed: ctx.actions.map((a) => a.id),
+    audit: [{ actor: by, action: 'rollback', reason }],
+  });
+}
+
+export function pause(ctx: Ctx, facts: ReleaseFacts, question: PauseQuestion, notes: ThreadNote[] = []): Result {
+  return to('paused', { ...facts, pause: question, pausedFrom: ctx.deploy.state as ReleaseState }, null, {
+    notes: [...notes, question.kind === 'user' ? { type: 'paused', by: question.by, reason: question.reason || null } : { type: 'question', kind: question.kind as 'unknown' | 'stuck' | 'drop', reason: question.reason, instanceIds: question.instanceIds }],
+    consumed: ctx.actions.map((a) => a.id),
+    audit: [{ actor: question.by, action: 'paused', reason: question.reason }],
+  });
+}
+
+export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow<ReleaseFacts> {
+  const { fleet, boards } = options;
+
+  async function planned(ctx: Ctx): Promise<Result> {
+    const facts = ctx.deploy.facts;
+    const cancel = ctx.actions.find((a) => a.action === 'cancel');
+    if (cancel) {
+      return to('done', facts, null, { outcome: 'cancelled', consumed: ctx.actions.map((a) => a.id), notes: [{ type: 'text', text: `Cancelled by <@${cancel.actor}>; nothing was changed.` }] });
+    }
+    const start = ctx.actions.find((a) => a.action === 'start');
+    if (!start) return to('planned', facts, null, { consumed: ctx.actions.map((a) => a.id) });
+    const launching = facts.plan.fleetSize - facts.plan.adopt.length;
+    return to('launching', { ...facts, startedBy: start.actor, startedAt: ctx.now }, ctx.now, {
+      consumed: ctx.actions.map((a) => a.id),
+      notes: [
+        {
+          type: 'release_started',
+          by: start.actor,
+          fleetSize: facts.plan.fleetSize,
+          launching,
+          adopted: facts.plan.adopt.map((a) => a.instanceId),
+          windowOverride: facts.plan.windowOverride,
+          overrideReason: facts.plan.overrideReason,
+        },
+      ],
+    });
+  }
+
+  async function launching(ctx: Ctx): Promise<Result> {
+    const { deploy, service, now } = ctx;
+    const facts = deploy.facts;
+    const count = facts.plan.fleetSize - facts.plan.adopt.length;
+    try {
+      const instances =
+        count > 0
+          ? await fleet.launch({
+              service,
+              image: { imageId: facts.plan.imageId, name: facts.plan.imageName, version: deploy.version, state: 'available', createdAt: '', commit: facts.plan.commit ?? undefined },
+              count,
+              deployId: deploy.id,
+              step: 'fleet',
+              role: 'fleet',
+            })
+          : [];
+      if (facts.plan.adopt.length > 0) await fleet.adopt(service, facts.plan.adopt.map((a) => a.instanceId), deploy.id);
+      const privateIps: Record<string, string> = {};
+      for (const i of instances) if (i.privateIp) privateIps[i.instanceId] = i.privateIp;
+      for (const a of facts.plan.adopt) if (a.privateIp) privateIps[a.instanceId] = a.privateIp;
+      return to('registering', { ...facts, launchedIds: instances.map((i) => i.instanceId), privateIps, launchedAt: now }, now, {
+        notes: instances.length > 0 ? [{ type: 'launched', instances: instances.map((i) => ({ instanceId: i.instanceId, privateIp: i.privateIp })) }] : [],
+        audit: [{ actor: BOT_ACTOR, action: 'launched', data: { instanceIds: instances.map((i) => i.instanceId), adopted: facts.plan.adopt.map((a) => a.instanceId) } }],
+      });
+    } catch (error) {
+      if (error instanceof DependencyError && error.code === 'InsufficientInstanceCapacity') {
+        return startRollback(ctx, { ...facts, problem: error.message }, BOT_ACTOR, error.message, [
+          { type: 'failed', problem: error.message, action: 'Removing what was launched; the old servers keep serving.' },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  async function registering(ctx: Ctx): Promise<Result> {
+    const { deploy, service, now } = ctx;
+    let facts = deploy.facts;
+    const instances = await fleet.describe(service, facts.launchedIds);
+    const gone = facts.launchedIds.filter((id) => !instances.some((i) => i.instanceId === id && (i.state === 'pending' || i.state === 'running')));
+    if (gone.length > 0) {
+      const problem = `New server${gone.length > 1 ? 's' : ''} ${gone.join(', ')} stopped before serving.`;
+      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'failed', problem, action: 'Rolling back; the old servers keep serving.' }]);
+    }
+    const privateIps = { ...facts.privateIps };
+    for (const i of instances) if (i.privateIp) privateIps[i.instanceId] = i.privateIp;
+    facts = { ...facts, privateIps };
+    const waited = now - (facts.launchedAt ?? now);
+    if (instances.some((i) => i.state !== 'running')) {
+      if (waited > service.release.launchTimeout) {
+        const problem = `New servers did not reach running within ${formatDuration(service.release.launchTimeout)}.`;
+        return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'failed', problem, action: 'Rolling back; the old servers keep serving.' }]);
+      }
+      return to('registering', facts, now + instancePoll(ctx));
+    }
+    if (facts.registeredAt === null) {
+      await fleet.register(service, facts.launchedIds);
+      facts = { ...facts, registeredAt: now };
+    }
+    const ids = newFleetIds(facts);
+    const targets = await fleet.health(service, ids);
+    const health: ReleaseFacts['health'] = {};
+    for (const t of targets) if (health[t.instanceId] === undefined || health[t.instanceId] === 'healthy') health[t.instanceId] = t.state;
+    const unhealthy = targets.filter((t) => t.state !== 'healthy');
+    const healthReason = unhealthy.length > 0 ? unhealthy.map((t) => `${t.instanceId} ${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('; ') : null;
+    facts = { ...facts, health, healthReason };
+    if (unhealthy.length === 0 && targets.length > 0) {
+      return to('gating', { ...facts, gate: { ...facts.gate, startedAt: now } }, now, {
+        notes: [{ type: 'in_service', instanceIds: ids, afterMs: waited }],
+      });
+    }
+    if (now - (facts.registeredAt ?? now) > service.release.healthyTimeout) {
+      const problem = `New servers never became healthy: ${healthReason ?? 'no target health reported'}.`;
+      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'unhealthy', targets: unhealthy, action: 'Rolling back; the old servers keep serving.' }]);
+    }
+    return to('registering', facts, now + instancePoll(ctx));
+  }
+
+  async function gating(ctx: Ctx): Promise<Result> {
+    const { deploy, service, now } = ctx;
+    const facts = deploy.facts;
+    const gate = service.release.gate;
+    const ids = newFleetIds(facts);
+    const reads = await boards.read(service, ids.map((instanceId) => ({ instanceId, privateIp: facts.privateIps[instanceId] })));
+    const total = knownTotal(reads);
+    const newBoards = Object.fromEntries(reads.map((r) => [r.instanceId, r.boards]));
+    const startedAt = facts.gate.startedAt ?? now;
+    const observed = now - startedAt;
+    const next = { ...facts, gate: { ...facts.gate, boards: total }, drain: { ...facts.drain, newBoards } };
+    if (total !== null && total >= gate.minBoards && observed >= gate.observe) {
+      return to('closing', { ...next, gate: { ...next.gate, passedAt: now } }, now, {
+        notes: [{ type: 'gate', passed: true, boards: total, minBoards: gate.minBoards, newServers: ids.length, afterMs: observed }],
+      });
+    }
+    if (observed > gate.timeout) {
+      const problem = `The new servers took ${total ?? 'an unknown number of'} boards in ${formatDuration(observed)}; the gate needs ${gate.minBoards}.`;
+      return startRollback(ctx, { ...next, problem }, BOT_ACTOR, problem, [
+        { type: 'gate', passed: false, boards: total ?? 0, minBoards: gate.minBoards, newServers: ids.length, afterMs: observed },
+      ]);
+    }
+    return to('gating', next, now + Math.min(instancePoll(ctx), Math.max(250, gate.observe - observed)));
+  }
+
+  async function closing(ctx: Ctx): Promise<Result> {
+    const { deploy, service, now } = ctx;
+    const facts = deploy.facts;
+    const oldIds = facts.plan.oldInstances.map((o) => o.instanceId);
+    const delays = await fleet.deregistrationDelays(service);
+    const drainTimeout = drainPolicy(ctx).serverTimeoutMs;
+    const short = Object.entries(delays).filter(([, ms]) => ms < drainTimeout);
+    const delayWarning =
+      short.length > 0
+        ? `Deregistration delay of ${short.map(([arn, ms]) => `${arn.split(':').pop()} (${formatDuration(ms)})`).join(', ')} is shorter than the drain timeout (${formatDuration(drainTimeout)}): the load balancer may cut sessions a slow server has not moved yet.`
+        : null;
+    await fleet.deregister(service, oldIds);
+    return to('draining', { ...facts, closedAt: now, delayWarning, drain: { ...facts.drain, servers: oldIds.map(freshServer), startedAt: now } }, now, {
+      notes: [{ type: 'closed', instanceIds: oldIds, delayWarning }],
+      audit: [{ actor: BOT_ACTOR, action: 'closed_old_servers', data: { instanceIds: oldIds } }],
+    });
+  }
+
+  async function draining(ctx: Ctx): Promise<Result> {
+    const { deploy, service, now } = ctx;
+    const facts = deploy.facts;
+    const policy = drainPolicy(ctx);
+    const newIds = newFleetIds(facts);
+    const ips: Record<string, string | null> = { ...facts.privateIps };
+    for (const o of facts.plan.oldInstances) ips[o.instanceId] = o.privateIp;
+    const asked = [...facts.drain.servers.map((s) => s.instanceId), ...newIds];
+    const reads = await boards.read(service, asked.map((instanceId) => ({ instanceId, privateIp: ips[instanceId] ?? undefined })));
+    const total = knownTotal(reads);
+    const oldReads = reads.filter((r) => facts.drain.servers.some((s) => s.instanceId === r.instanceId));
+    const baselineTotal = facts.drain.baselineTotal ?? total;
+    const oldBoardsAtStart = facts.drain.oldBoardsAtStart ?? knownTotal(oldReads);
+    const plan = planDrain({
+      now,
+      servers: facts.drain.servers,
+      reads,
+      newServerIds: newIds,
+      baselineTotal: baselineTotal ?? 0,
+      wave: facts.drain.wave,
+      policy,
+      forced: facts.drain.forced.map((f) => f.instanceId),
+    });
+    const notes: ThreadNote[] = [];
+    let servers = plan.servers;
+    if (plan.hook.length > 0) {
+      const sent = await sendHooks(ctx, options.drainHook, servers, plan.hook, ips);
+      servers = sent.servers;
+      notes.push(...sent.notes);
+    }
+    if (plan.wave > facts.drain.wave) {
+      const waveIds = servers.filter((s) => s.wave === plan.wave).map((s) => s.instanceId);
+      notes.push({ type: 'wave', wave: plan.wave, instanceIds: waveIds, boards: servers.filter((s) => s.wave === plan.wave).reduce((n, s) => n + (s.boards ?? 0), 0), projectedPerNewServer: plan.projectedPerNewServer, capacity: policy.capacity });
+    }
+    if (plan.drained.length > 0) {
+      notes.push({ type: 'drained', instanceIds: plan.drained, forced: plan.drained.some((id) => facts.drain.forced.some((f) => f.instanceId === id)) });
+    }
+    const newBoards = Object.fromEntries(reads.filter((r) => newIds.includes(r.instanceId)).map((r) => [r.instanceId, r.boards]));
+    const next: ReleaseFacts = {
+      ...facts,
+      problem: plan.hold,
+      progressAt: now,
+      drain: { ...facts.drain, servers, wave: plan.wave, baselineTotal, oldBoardsAtStart, newBoards },
+    };
+    if (plan.hold && plan.hold !== facts.problem) notes.push({ type: 'text', text: `⏸️ No new wave: ${plan.hold}` });
+    const quiet = facts.drain.quietUntil !== null && now < facts.drain.quietUntil;
+    const asks = plan.ask.filter((a) => a.kind === 'stuck' || !quiet);
+    if (asks.length > 0) {
+      const kind = asks.some((a) => a.kind === 'stuck') ? 'stuck' : 'unknown';
+      return pause(ctx, next, { kind, reason: asks.map((a) => `${a.instanceId}: ${a.reason}`).join('; '), instanceIds: asks.map((a) => a.instanceId), at: now, by: BOT_ACTOR }, notes);
+    }
+    if (plan.drop) return pause(ctx, next, { kind: 'drop', reason: plan.drop, instanceIds: [], at: now, by: BOT_ACTOR }, notes);
+    if (plan.done) return to('retiring', next, now, { notes });
+    return to('draining', next, now + (service.drain?.pollInterval ?? 5_000), { notes });
+  }
+
+  async function paused(ctx: Ctx): Promise<Result> {
+    const facts = ctx.deploy.facts;
+    const consumed = ctx.actions.map((a) => a.id);
+    const from = facts.pausedFrom ?? 'draining';
+    const resume = (next: ReleaseFacts, action: ActionRecord, notes: ThreadNote[] = []): Result =>
+      to(from, { ...next, pause: null, pausedFrom: null }, ctx.now, {
+        consumed,
+        notes: [...notes, { type: 'resumed', by: action.actor, reason: action.reason }],
+        audit: [{ actor: action.actor, action: action.action === 'force' ? 'terminate_anyway' : action.action, reason: action.reason, data: { question: facts.pause } }],
+      });
+    for (const action of ctx.actions) {
+      if (action.action === 'force' && facts.pause) {
+        const forced = [...facts.drain.forced, ...facts.pause.instanceIds.map((instanceId) => ({ instanceId, by: action.actor, reason: action.reason ?? '' }))];
+        return resume({ ...facts, drain: { ...facts.drain, forced } }, action);
+      }
+      if (action.action === 'wait' || action.action === 'resume') {
+        const question = facts.pause;
+        const timeout = drainPolicy(ctx).serverTimeoutMs;
+        const retry = (servers: DrainServer[]) =>
+          servers.map((s) => (question?.kind === 'stuck' && question.instanceIds.includes(s.instanceId) ? { ...s, phase: 'draining' as const, hookAttempts: 1, hookedAt: ctx.now } : s));
+        const quietUntil = question?.kind === 'unknown' ? ctx.now + timeout : facts.drain.quietUntil;
+        // After a drop the people who looked at it accept the new total as the baseline.
+        const baselineTotal = question?.kind === 'drop' && from !== 'rolling_back' ? null : facts.drain.baselineTotal;
+        const rollback = facts.rollback && from === 'rolling_back' ? { ...facts.rollback, servers: retry(facts.rollback.servers), baselineTotal: question?.kind === 'drop' ? null : facts.rollback.baselineTotal } : facts.rollback;
+        return resume({ ...facts, rollback, drain: { ...facts.drain, servers: from === 'rolling_back' ? facts.drain.servers : retry(facts.drain.servers), baselineTotal, quietUntil } }, action);
+      }
+    }
+    return to('paused', facts, null, { consumed });
+  }
+
+  async function retiring(ctx: Ctx): Promise<Result> {
+    const { deploy, service, now } = ctx;
+    const facts = deploy.facts;
+    const keepWarm = service.release.keepWarm;
+    if (keepWarm > 0 && facts.retire.warmUntil === null) {
+      const warmUntil = now + keepWarm;
+      return to('retiring', { ...facts, retire: { ...facts.retire, warmUntil } }, warmUntil, { notes: [{ type: 'retired', terminated: [], warmUntil }] });
+    }
+    if (facts.retire.warmUntil !== null && now < facts.retire.warmUntil) return to('retiring', facts, facts.retire.warmUntil);
+    const retire = facts.drain.servers.filter((s) => s.phase === 'drained').map((s) => s.instanceId);
+    await fleet.terminate(service, retire);
+    return to('announcing', { ...facts, retire: { ...facts.retire, terminated: retire } }, now, {
+      notes: [{ type: 'retired', terminated: retire, warmUntil: null }],
+      audit: [{ actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: retire } }],
+    });
+  }
+
+  async function announcing(ctx: Ctx): Promise<Result> {
+    const { deploy, service, now } = ctx;
+    const facts = deploy.facts;
+    const notes: ThreadNote[] = [];
+    let keys = facts.plan.changelog.issueKeys;
+    try {
+      const log = service.changelog && facts.plan.commit ? await options.changelog.between(service, facts.plan.fromCommit ?? undefined, facts.plan.commit) : { entries: [], omitted: 0 };
+      keys = [...new Set(log.entries.flatMap((e) => e.issueKeys))];
+      notes.push({ type: 'announce', version: deploy.version, from: facts.plan.fromVersion ?? undefined, entries: log.entries, omitted: log.omitted, jiraBaseUrl: options.jiraBaseUrl });
+    } catch (error) {
+      notes.push({ type: 'announce', version: deploy.version, from: facts.plan.fromVersion ?? undefined, entries: [], omitted: 0 });
+      notes.push({ type: 'dependency', system: 'git', problem: (error as Error).message, action: 'The announcement went out without the changelog.' });
+    }
+    const jira = await closeTickets(options.tickets, service, deploy, keys, now);
+    if (jira) notes.push({ type: 'jira', results: jira.results, fixVersion: jira.fixVersion, problem: jira.problem });
+    const moved = facts.drain.oldBoardsAtStart ?? 0;
+    notes.push({ type: 'released', version: deploy.version, durationMs: now - (facts.startedAt ?? now), waves: facts.drain.wave, boardsMoved: moved });
+    return to('done', { ...facts, jira: jira ?? facts.jira }, null, { outcome: 'released', notes });
+  }
+
+  const steps: Record<string, (ctx: Ctx) => Promise<Result>> = {
+    planned,
+    launching,
+    registering,
+    gating,
+    closing,
+    draining,
+    paused,
+    retiring,
+    announcing,
+    rolling_back: (ctx) => rollingBack(ctx, options),
+  };
+
+  return {
+    kind: 'release',
+    async step(ctx) {
+      const step = steps[ctx.deploy.state];
+      if (!step) throw new Error(`release ${ctx.deploy.id} is in unknown state ${ctx.deploy.state}`);
+      const { rollback, pause: pauseAction } = controlAction(ctx);
+      if (rollback && ctx.deploy.state !== 'rolling_back' && ctx.deploy.state !== 'planned') {
+        return startRollback(ctx, ctx.deploy.facts, rollback.actor, rollback.reason);
+      }
+      if (pauseAction && PAUSABLE.has(ctx.deploy.state)) {
+        return pause(ctx, ctx.deploy.facts, { kind: 'user', reason: pauseAction.reason ?? '', instanceIds: [], at: ctx.now, by: pauseAction.actor });
+      }
+      return step(ctx);
+    },
+  };
+}
+
+/** Jira after a successful release; a failure is reported, never fatal. */
+export async function closeTickets(
+  tickets: Tickets | null,
+  service: ServiceConfig,
+  deploy: { id: string; version: string },
+  keys: string[],
+  now: number,
+): Promise<ReleaseFacts['jira'] | null> {
+  if (!tickets || !service.jira || keys.length === 0) return null;
+  const comment = `Released in ${service.name} ${deploy.version} (release ${deploy.id}).`;
+  try {
+    const results = await tickets.close(service, keys, comment);
+    const fixVersion = await tickets.releaseVersion(service, deploy.version, now);
+    return { attempted: true, results, fixVersion, problem: null };
+  } catch (error) {
+    return { attempted: true, results: keys.map((key) => ({ key, transitioned: false, commented: false, problem: 'not attempted' })), fixVersion: null, problem: (error as Error).message };
+  }
+}

@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/** The IAM action prefix of each SDK client package the adapter may import commands from. */
+const SERVICE_PREFIX: Record<string, string> = {
+  '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+};
+
+const TAG_CONDITION = /^(aws:RequestTag\/|aws:ResourceTag\/|ec2:CreateAction$)/;
+const TARGET_GROUP = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\//;
+/** RunInstances also needs the resources an instance is launched from; the instance itself is what must be tag-guarded. */
+const LAUNCH_INPUT = /^arn:aws[a-z-]*:ec2:[^:]*:[^:]*:(image|launch-template|subnet|network-interface|security-group|key-pair)\//;
+
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+
+/** `ec2:RunInstances`, … for every `new XxxCommand(` and `paginateXxx(` in a file, by the package it imports the name from. */
+function actionsCalledIn(file: string, source: string): string[] {
+  const packageOf = new Map<string, string>();
+  for (const [, names, from] of source.matchAll(/import\s*(?:type\s+)?\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
+    for (const name of names.split(',')) packageOf.set(name.trim().replace(/^type\s+/, ''), from);
+  }
+  return [...source.matchAll(/\bnew (\w+)Command\(|\bpaginate(\w+)\(/g)].map(([, command, paginated]) => {
+    const imported = command !== undefined ? `${command}Command` : `paginate${paginated}`;
+    const prefix = SERVICE_PREFIX[packageOf.get(imported) ?? ''];
+    if (!prefix) throw new Error(`${file}: cannot tell which AWS service ${imported} belongs to (imported from ${packageOf.get(imported) ?? 'nowhere'})`);
+    return `${prefix}:${command ?? paginated}`;
+  });
+}
+
+function actionsCalledByAdapter(): string[] {
+  const dir = new URL('../../../src/adapters/aws/', import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  return [...new Set(files.flatMap((f) => actionsCalledIn(f, readFileSync(new URL(f, dir), 'utf8'))))].sort();
+}
+
+function readmePolicy(): Statement[] {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = /^## AWS permissions[^\n]*\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1];
+  const json = section && /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!json) throw new Error('README.md has no ```json block in its "AWS permissions" section');
+  return (JSON.parse(json) as { Statement: Statement[] }).Statement;
+}
+
+function grants(statement: Statement, action: string): boolean {
+  return statement.Effect === 'Allow' && list(statement.Action).some((pattern) => wildcard(pattern).test(action));
+}
+
+/** IAM action names match case-insensitively, with `*` and `?` wildcards. */
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+}
+
+function tagConditioned(statement: Statement): boolean {
+  return Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).some((key) => TAG_CONDITION.test(key)));
+}
+
+function onlyTargetGroups(statement: Statement): boolean {
+  return list(statement.Resource).every((arn) => TARGET_GROUP.test(arn));
+}
+
+const isMutating = (action: string) => !/:(Describe|List|Get)/.test(action);
+const name = (statement: Statement) => statement.Sid ?? JSON.stringify(statement.Action);
+
+const called = actionsCalledByAdapter();
+const statements = readmePolicy();
+
+describe('the README’s IAM policy', () => {
+  it('finds the adapter’s AWS calls by scanning its source', () => {
+    expect(called).toEqual(
+      expect.arrayContaining([
+        'ec2:CreateTags',
+        'ec2:DescribeImages',
+        'ec2:DescribeInstances',
+        'ec2:RunInstances',
+        'ec2:TerminateInstances',
+        'elasticloadbalancing:DeregisterTargets',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:RegisterTargets',
+      ]),
+    );
+  });
+
+  it('allows every AWS action the adapter can call', () => {
+    expect(called.filter((action) => !statements.some((s) => grants(s, action)))).toEqual([]);
+  });
+
+  it('allows no EC2 or ELBv2 action the adapter never calls', () => {
+    const patterns = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action));
+    const unused = patterns.filter((p) => /^(ec2|elasticloadbalancing):/.test(p) && !called.some((action) => wildcard(p).test(action)));
+    expect(unused).toEqual([]);
+  });
+
+  it('guards every mutating action with a tag condition or limits it to target groups', () => {
+    const mutating = called.filter(isMutating);
+    expect(mutating.length).toBeGreaterThanOrEqual(5);
+    const guarded = (s: Statement) => tagConditioned(s) || onlyTargetGroups(s);
+    const unguarded = mutating.flatMap((action) =>
+      statements
+        .filter((s) => grants(s, action) && !guarded(s))
+        .filter((s) => !(action === 'ec2:RunInstances' && list(s.Resource).every((arn) => LAUNCH_INPUT.test(arn))))
+        .map((s) => `${action} in ${name(s)}`),
+    );
+    expect(unguarded).toEqual([]);
+    expect(mutating.filter((action) => !statements.some((s) => grants(s, action) && guarded(s)))).toEqual([]);
+  });
+
+  it('lets CreateTags reach existing instances only when the bot launched them', () => {
+    const retagging = statements.filter((s) => grants(s, 'ec2:CreateTags') && !JSON.stringify(s.Condition ?? {}).includes('ec2:CreateAction'));
+    expect(retagging.map((s) => s.Condition?.StringEquals?.['aws:ResourceTag/release-bot:managed-by'])).toEqual(['release-bot']);
+  });
+});
