@@ -9,10 +9,12 @@ import { parseCatalog, parseEnv } from '../../src/config/load.js';
 import { AwsEmulator } from '../../src/sandbox/aws/emulator.js';
 import { seedService } from '../../src/sandbox/aws/seed.js';
 import { createSampleRepo } from '../../src/sandbox/git/sample-repo.js';
+import { startFakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
 import { startFakeSentry, type FakeSentry } from '../../src/sandbox/sentry/fake-sentry.js';
 import { blockActionsBody, sendSigned, slashCommandBody, viewSubmissionBody } from '../../src/sandbox/slack/signing.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
 import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
+import { startBoardSim } from './board-sim.js';
 
 export const USERS = { deployer: 'U0DEPLOYER', approver: 'U0APPROVER', outsider: 'U0OUTSIDER' } as const;
 export const DEPLOY_CHANNEL = 'C0DEPLOYS1';
@@ -23,6 +25,23 @@ const SENTRY_TOKEN = 'sntrys-test-token-77e1';
 export interface WorldOptions {
   /** Rewrites the shipped catalog before it is parsed (shorter soaks for tests). */
   catalog?: (yaml: string) => string;
+  /** Simulated board servers behind every instance and a Prometheus stand-in scraping them. */
+  boards?: { initialBoards: number };
+}
+
+const APP_PORT = 19180;
+
+/** A release that runs in seconds: short gate and timeouts, no window, no keep-warm. */
+export function fastRelease(yaml: string): string {
+  return fastSoak(yaml)
+    .replace(/ {4}windows:\n( {6}.*\n)+/, '')
+    .replace('url: http://{privateIp}:8080/drain', `url: http://{privateIp}:${APP_PORT}/drain`)
+    .replace('instanceValue: "{privateIp}:9100"', `instanceValue: "{privateIp}:${APP_PORT}"`)
+    .replace('gate: { minBoards: 1, timeout: 10m, observe: 30s }', 'gate: { minBoards: 2, timeout: 30s, observe: 1s }')
+    .replace('keepWarm: 30m', 'keepWarm: 0s')
+    .replace('serverTimeout: 10m', 'serverTimeout: 20s')
+    .replace('maxBoardsPerWave: 300', 'maxBoardsPerWave: 60')
+    .replace('pollInterval: 5s', 'pollInterval: 300ms');
 }
 
 async function freePort(): Promise<number> {
@@ -57,7 +76,14 @@ export async function startWorld(options: WorldOptions = {}) {
   await writeFile(servicesFile, yaml);
   const catalog: Catalog = parseCatalog(yaml);
 
-  const emulator = new AwsEmulator({ bootDelayMs: 300, shutdownDelayMs: 100, health: { delayMs: 200, intervalMs: 200 } });
+  // Each world gets its own loopback block, so simulated servers of parallel test files never collide.
+  const block = 20 + Math.floor(Math.random() * 200);
+  const emulator = new AwsEmulator({
+    bootDelayMs: 300,
+    shutdownDelayMs: 100,
+    health: { delayMs: 200, intervalMs: 200 },
+    privateIp: (n) => `127.${block}.${Math.floor(n / 250)}.${(n % 250) + 1}`,
+  });
   seedService(emulator.state, catalog.services.board, {
     versions: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({ version, commit: commits[version] })),
     fleet: { version: '1.0.0', count: 2 },
@@ -78,6 +104,10 @@ export async function startWorld(options: WorldOptions = {}) {
     ],
     usergroups: { S0DEPLOYERS: [USERS.deployer], S0APPROVERS: [USERS.approver] },
   });
+  const drainToken = 'drain-token-for-tests-91c2';
+  const sim = options.boards ? await startBoardSim(emulator, { port: APP_PORT, initialBoards: options.boards.initialBoards, token: drainToken }) : null;
+  const prometheus = sim ? await startFakePrometheus({ scrapeIntervalMs: 200, jobName: 'board' }) : null;
+  const retarget = sim && prometheus ? setInterval(() => prometheus.setTargets([{ targets: sim.targets(), labels: {} }]), 100) : null;
   const port = await freePort();
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -94,6 +124,7 @@ export async function startWorld(options: WorldOptions = {}) {
     JIRA_URL: 'http://127.0.0.1:9/jira',
     JIRA_PAT: 'jira-test-pat-0001',
     SERVICES_FILE: servicesFile,
+    ...(prometheus ? { PROMETHEUS_URL: prometheus.url, BOARD_DRAIN_TOKEN: drainToken } : {}),
     DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'warn',
   };
@@ -110,8 +141,10 @@ export async function startWorld(options: WorldOptions = {}) {
     emulator,
     sentry,
     slack,
+    sim,
+    prometheus,
     url,
-    secrets: [BOT_TOKEN, SIGNING_SECRET, SENTRY_TOKEN, env.JIRA_PAT, env.AWS_SECRET_ACCESS_KEY],
+    secrets: [BOT_TOKEN, SIGNING_SECRET, SENTRY_TOKEN, env.JIRA_PAT, env.AWS_SECRET_ACCESS_KEY, drainToken],
     childLog: () => childLog,
 
     async startInProcess(): Promise<void> {
@@ -196,7 +229,9 @@ export async function startWorld(options: WorldOptions = {}) {
 
     async close(): Promise<void> {
       await world.stop();
-      await Promise.allSettled([aws.close(), sentry.close(), slack.close()]);
+      if (retarget) clearInterval(retarget);
+      await sim?.close();
+      await Promise.allSettled([aws.close(), sentry.close(), slack.close(), prometheus?.close()]);
       await emulator.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -12,7 +12,7 @@ const OUTAGES = new Set(['Unauthorized', 'Gone', 'RateLimited', 'ServerError', '
  * Outages that would fail every remaining key the same way. A 5xx is left out: Jira answers 500
  * when one issue's workflow post-function breaks, and the other issues deserve their turn.
  */
-const STOPS_THE_REST = new Set(['ServerError', 'Unauthorized', 'Gone', 'RateLimited', 'Unreachable', 'Timeout', 'Redirected', 'BadResponse']);
+const STOPS_THE_REST = new Set(['Unauthorized', 'Gone', 'RateLimited', 'Unreachable', 'Timeout', 'Redirected', 'BadResponse']);
 
 /** Resolutions a done transition's screen may ask for, in order of preference. */
 const DONE_RESOLUTIONS = ['done', 'fixed', 'resolved', 'complete', 'completed'];

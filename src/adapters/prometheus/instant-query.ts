@@ -51,17 +51,22 @@ export function createInstantQuery(options: InstantQueryOptions): InstantQuery {
       throw fail(purpose, `Prometheus answered HTTP ${status} with something that is not JSON: ${quote(text)}`, 'BadResponse');
     }
     const answer = readQueryAnswer(body);
-    if (!answer.ok) throw fail(purpose, `Prometheus answered HTTP ${status}, ${answer.problem}`, status >= 500 ? 'ServerError' : 'BadQuery');
+    if (!answer.ok) throw fail(purpose, `Prometheus answered HTTP ${status}, ${clip(answer.problem)}`, status >= 500 ? 'ServerError' : 'BadQuery');
     // A success body under an error status is not to be trusted either.
     if (status !== 200) throw fail(purpose, `Prometheus answered HTTP ${status}`, 'BadResponse');
     return answer.samples;
   };
 }
 
-function quote(text: string): string {
+/** The reason ends up in Slack threads: an HTML page or a huge parse error is cut short. */
+function clip(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  if (!flat) return '(an empty body)';
-  return JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat);
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+function quote(text: string): string {
+  const clipped = clip(text);
+  return clipped ? JSON.stringify(clipped) : '(an empty body)';
 }
 
 function causeOf(error: unknown): string {

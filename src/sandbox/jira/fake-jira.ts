@@ -11,7 +11,9 @@ import { SAMPLE_PROJECTS, SAMPLE_VERSIONS, sampleIssues } from './seed.js';
 import { statusOf } from './workflows.js';
 
 export interface FakeJiraOptions {
+  /** Who may sign in; the sandbox user by default. */
   users?: JiraUser[];
+  /** BOARD and OPS with the sample history's issues and versions by default; given projects start empty. */
   projects?: ProjectSeed[];
   issues?: IssueSeed[];
   versions?: VersionSeed[];

@@ -121,7 +121,7 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}): 
 
   return {
     url,
-    notice: `Prometheus stand-in at ${url} (the prometheus binary is not installed): it scrapes its targets but evaluates only the queries the bot generates`,
+    notice: `Prometheus stand-in at ${url}, not the real Prometheus: it scrapes its targets but evaluates only the queries the bot generates (install the Debian package prometheus for the real one)`,
     setTargets: loop.setTargets,
     scrapeNow: loop.scrapeNow,
     queries,

@@ -6,7 +6,7 @@ import { LIMITS } from '../limits.js';
 import { button, confirm, context, packLines, section, textMessage, type SlackMessage } from './build.js';
 import { code, escape, formatCount, mention, plural, quote, slackTime } from './mrkdwn.js';
 import { RELEASE_ACTIONS } from './release-actions.js';
-import { QUESTION_TITLE } from './release-status.js';
+import { boardCount, QUESTION_TITLE } from './release-status.js';
 import type { ThreadNoteContext } from './thread-note.js';
 
 export type ReleaseNote = Extract<
@@ -28,8 +28,8 @@ export function renderReleaseNote(note: ReleaseNote, deploy: ThreadNoteContext):
     case 'gate':
       return textMessage(
         note.passed
-          ? `🚦 *Gate passed:* the ${plural(note.newServers, 'new server')} took ${plural(note.boards, 'board')} in ${formatDuration(note.afterMs)} (${formatCount(note.minBoards)} needed)`
-          : `🚦 *Gate failed:* the ${plural(note.newServers, 'new server')} took ${plural(note.boards, 'board')} in ${formatDuration(note.afterMs)}; ${formatCount(note.minBoards)} needed`,
+          ? `🚦 *Gate passed:* the ${plural(note.newServers, 'new server')} took ${boardCount(note.boards)} in ${formatDuration(note.afterMs)} (${formatCount(note.minBoards)} needed)`
+          : `🚦 *Gate failed:* the ${plural(note.newServers, 'new server')} took ${boardCount(note.boards)} in ${formatDuration(note.afterMs)}; ${formatCount(note.minBoards)} needed`,
       );
     case 'closed':
       return textMessage(
@@ -38,7 +38,7 @@ export function renderReleaseNote(note: ReleaseNote, deploy: ThreadNoteContext):
       );
     case 'wave': {
       const projected = note.projectedPerNewServer === null ? '' : `\nProjected ${formatCount(note.projectedPerNewServer)} boards per new server (capacity ${formatCount(note.capacity)})`;
-      return textMessage(`🌊 *Wave ${note.wave}:* draining ${plural(note.instanceIds.length, 'server')} with ${plural(note.boards, 'board')}: ${idList(note.instanceIds)}${projected}`);
+      return textMessage(`🌊 *Wave ${note.wave}:* draining ${plural(note.instanceIds.length, 'server')} with ${boardCount(note.boards)}: ${idList(note.instanceIds)}${projected}`);
     }
     case 'drained':
       return textMessage(note.forced ? `⚠️ Retiring without a confirmed drain (Terminate anyway): ${idList(note.instanceIds)}` : `✅ Drained: ${idList(note.instanceIds)}`);
@@ -61,7 +61,7 @@ export function renderReleaseNote(note: ReleaseNote, deploy: ThreadNoteContext):
       );
     case 'released':
       return textMessage(
-        `✅ *Released ${escape(deploy.service)} ${escape(note.version)}* in ${formatDuration(note.durationMs)}: ${plural(note.waves, 'wave')}, ${plural(note.boardsMoved, 'board')} moved`,
+        `✅ *Released ${escape(deploy.service)} ${escape(note.version)}* in ${formatDuration(note.durationMs)}: ${plural(note.waves, 'wave')}, ${boardCount(note.boardsMoved)} moved`,
       );
   }
 }

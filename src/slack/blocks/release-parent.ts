@@ -9,6 +9,7 @@ import { isFinished } from './outcome.js';
 import { RELEASE_ACTIONS } from './release-actions.js';
 import { describeVersion, planActions, planFields, type DeployWindowView } from './release-plan.js';
 import {
+  boardCount,
   describeBoards,
   describeDrainPhases,
   describeEta,
@@ -107,7 +108,7 @@ function progressFields(deploy: ReleaseDeploy, service: ServiceConfig, now: numb
 }
 
 function describeGate(facts: ReleaseFacts, service: ServiceConfig): string {
-  const needed = plural(service.release.gate.minBoards, 'board');
+  const needed = boardCount(service.release.gate.minBoards);
   const boards = facts.gate.boards === null ? 'not read yet' : `${formatCount(facts.gate.boards)} on new servers`;
   return facts.gate.passedAt !== null ? `✅ passed at ${slackTime(facts.gate.passedAt)} with ${boards}` : `${boards}, needs ${needed}`;
 }

@@ -52,6 +52,11 @@ export function describeNewServers(facts: ReleaseFacts): string {
   return `${healthy}/${facts.plan.fleetSize} healthy${others.length > 0 ? ` (${others.join(', ')})` : ''}`;
 }
 
+/** "1 board", "12,345 boards". */
+export function boardCount(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'board' : 'boards'}`;
+}
+
 export interface BoardSide {
   /** Sum of the known counts. */
   boards: number;

@@ -83,6 +83,17 @@ describe.skipIf(binary.skip)('Prometheus board counts against the real Prometheu
     });
   });
 
+  it('reports every instance as unknown when Prometheus refuses the query', async () => {
+    const broken = serviceWith({ prometheus: { ...service.prometheus, query: 'sum by (instance) (rtb_spaces_count{instance=~"{instances}"}' } });
+
+    const counts = await createPrometheusBoardCounts({ baseUrl: prometheus!.url }).read(broken, [instance(1), instance(2)]);
+
+    expect(counts.map((c) => c.boards)).toEqual([null, null]);
+    for (const count of counts) {
+      expect(count).toMatchObject({ unknown: expect.stringMatching(/^Prometheus query failed: Prometheus answered HTTP 400, bad_data: .*parse error.* \(board count query\)$/) });
+    }
+  });
+
   it('reports a killed exporter as unknown, never zero, while the others still read', { timeout: 60_000 }, async () => {
     await settled(async () => {
       expect((await read(3))[0]).toEqual({ instanceId: 'i-003', boards: 12 });

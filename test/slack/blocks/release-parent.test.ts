@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DeployRecord } from '../../../src/deploy/records.js';
 import { renderParent } from '../../../src/slack/blocks/render-parent.js';
 import { RELEASE_ACTIONS } from '../../../src/slack/blocks/release-actions.js';
 import { renderReleaseParent } from '../../../src/slack/blocks/release-parent.js';
@@ -9,6 +10,8 @@ import { actionIds, buttons, draining, drainServer, newId, oldId, release, relea
 
 const service = exampleService();
 const open: DeployWindowView = { open: true, description: 'Mon–Fri 00:00–24:00 Europe/Berlin' };
+/** How the notifier holds every deploy: facts as plain JSON. */
+const asRecord = (deploy: Release) => deploy as unknown as DeployRecord;
 const render = (deploy: Release, window: DeployWindowView | null = open) => renderReleaseParent(deploy, service, NOW, { window });
 
 describe('release parent message: the plan', () => {
@@ -70,14 +73,14 @@ describe('release parent message: the plan', () => {
   });
 
   it('shows the window as unknown when the caller could not tell', () => {
-    const message = renderParent(release(), service, NOW);
+    const message = renderParent(asRecord(release()), service, NOW);
 
     expectAcceptedBySlack(message);
     expect(visibleText(message)).toContain('*Deploy window*\n—');
   });
 
   it('is dispatched by renderParent with the window the caller computed', () => {
-    const message = renderParent(release(), service, NOW, { window: open });
+    const message = renderParent(asRecord(release()), service, NOW, { window: open });
 
     expect(message).toEqual(render(release()));
   });
@@ -156,7 +159,7 @@ describe('release parent message: running', () => {
 
   it('says who rolls back and why, and how many boards are still on new servers, without buttons', () => {
     const deploy = draining(4, { state: 'rolling_back' });
-    deploy.facts.rollback = { by: 'U0DAVE001', reason: 'checkout errors', at: NOW - MINUTE, from: 'draining', reopenedAt: NOW - MINUTE, servers: [drainServer(newId(1), 30, 'draining', 1), drainServer(newId(2), 12)] };
+    deploy.facts.rollback = { by: 'U0DAVE001', reason: 'checkout errors', at: NOW - MINUTE, from: 'draining', reopenedAt: NOW - MINUTE, servers: [drainServer(newId(1), 30, 'draining', 1), drainServer(newId(2), 12)], baselineTotal: null };
     const message = render(deploy);
 
     expectAcceptedBySlack(message);
@@ -196,7 +199,7 @@ describe('release parent message: paused', () => {
     const deploy = draining(4, { state: 'paused' });
     deploy.facts.pausedFrom = 'rolling_back';
     deploy.facts.pause = { kind: 'stuck', reason: 'did not drain in 10m', instanceIds: [newId(1)], at: NOW - MINUTE, by: 'release-bot' };
-    deploy.facts.rollback = { by: 'U0DAVE001', reason: null, at: NOW - 5 * MINUTE, from: 'draining', reopenedAt: NOW - 4 * MINUTE, servers: [drainServer(newId(1), 5, 'stuck', 1)] };
+    deploy.facts.rollback = { by: 'U0DAVE001', reason: null, at: NOW - 5 * MINUTE, from: 'draining', reopenedAt: NOW - 4 * MINUTE, servers: [drainServer(newId(1), 5, 'stuck', 1)], baselineTotal: null };
 
     expect(actionIds(render(deploy).blocks)).toEqual([RELEASE_ACTIONS.resume]);
   });
@@ -224,7 +227,7 @@ describe('release parent message: finished', () => {
   });
 
   it('says who rolled back and why', () => {
-    const message = render(finished('rolled_back', { rollback: { by: 'U0DAVE001', reason: 'errors <spiked>', at: NOW - 5 * MINUTE, from: 'gating', reopenedAt: null, servers: [] } }));
+    const message = render(finished('rolled_back', { rollback: { by: 'U0DAVE001', reason: 'errors <spiked>', at: NOW - 5 * MINUTE, from: 'gating', reopenedAt: null, servers: [], baselineTotal: null } }));
 
     expect(visibleText(message)).toContain('Rolled back by <@U0DAVE001> while gating: errors &lt;spiked&gt;');
     expect(buttons(message.blocks)).toEqual([]);
