@@ -36,6 +36,12 @@ export const envSchema = z
     if (env.JIRA_EMAIL && !env.JIRA_API_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['JIRA_API_TOKEN'], message: 'JIRA_EMAIL needs JIRA_API_TOKEN (Jira Cloud)' });
     }
+    if (env.JIRA_API_TOKEN && !env.JIRA_EMAIL) {
+      ctx.addIssue({ code: 'custom', path: ['JIRA_EMAIL'], message: 'JIRA_API_TOKEN needs JIRA_EMAIL, the account it belongs to (Jira Cloud)' });
+    }
+    if (env.JIRA_URL && !env.JIRA_PAT && !env.JIRA_API_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['JIRA_URL'], message: 'JIRA_URL needs JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)' });
+    }
   });
 
 export type Env = z.output<typeof envSchema>;

@@ -42,6 +42,10 @@ describe('a release over the real Bolt app in HTTP mode, with signed requests', 
     expect(world.emulator.requests.calls('RunInstances')).toHaveLength(1);
     expect(world.prometheus!.queries.some((q) => q.query.includes('rtb_spaces_count'))).toBe(true);
 
+    for (const key of ['BOARD-107', 'BOARD-108', 'BOARD-110']) expect(world.jira.issue(key).status).toBe('Done');
+    expect(world.jira.versions('BOARD').find((v) => v.name === 'board-1.1.0')?.released).toBe(true);
+    expect(world.jira.requests.some((r) => r.path.includes('/search'))).toBe(false);
+
     const story = world.thread(plan).map(text).join('\n');
     expect(story).toMatch(/wave 1/i);
     const announcement = world.slack.workspace.messages('C0RELEASE1');

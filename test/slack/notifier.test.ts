@@ -6,12 +6,14 @@ import type { StoredDeploy } from '../../src/deploy/store-port.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
 import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
 import { createNotifier, type Notifier } from '../../src/slack/notifier.js';
+import type { ServiceConfig } from '../../src/config/catalog.js';
 import { exampleService } from '../support/catalog.js';
 import { manualClock } from '../support/manual-clock.js';
 import { FakeDeployStore } from './fake-deploy-store.js';
 
 const TOKEN = 'xoxb-notifier-test';
 const CHANNEL = 'C0DEPLOYS1';
+const RELEASE_CHANNEL = 'C0RELEASE1';
 const INTERVAL = 2000;
 
 let slack: FakeSlack;
@@ -20,13 +22,17 @@ let clock: ReturnType<typeof manualClock>;
 let notifier: Notifier;
 
 beforeEach(async () => {
-  slack = await startFakeSlack({ token: TOKEN, channels: [{ id: CHANNEL, name: 'deploys' }], users: [] });
+  slack = await startFakeSlack({ token: TOKEN, channels: [{ id: CHANNEL, name: 'deploys' }, { id: RELEASE_CHANNEL, name: 'releases' }], users: [] });
   store = new FakeDeployStore();
   clock = manualClock();
-  notifier = createNotifier({
+  notifier = notifierFor(exampleService());
+});
+
+function notifierFor(service: ServiceConfig): Notifier {
+  return createNotifier({
     store,
     client: new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
-    catalog: { services: { board: exampleService() } },
+    catalog: { services: { board: service } },
     render: (deploy) => ({
       text: `board ${deploy.version}: ${deploy.state} (revision ${deploy.revision})`,
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${deploy.state}* revision ${deploy.revision}` } }],
@@ -34,7 +40,7 @@ beforeEach(async () => {
     clock,
     minUpdateIntervalMs: INTERVAL,
   });
-});
+}
 
 afterEach(async () => {
   await notifier.stop();
@@ -42,6 +48,14 @@ afterEach(async () => {
 });
 
 const text = (t: string): ThreadNote => ({ type: 'text', text: t });
+const announce = (patch: Partial<Extract<ThreadNote, { type: 'announce' }>> = {}): ThreadNote => ({
+  type: 'announce',
+  version: '1.42.0',
+  from: '1.41.0',
+  entries: [{ sha: 'c0ffee1c0ffee1c0ffee1c0ffee1c0ffee1c0ffe', subject: 'BOARD-7 faster joins', author: 'Dana', date: '2026-11-20T10:00:00Z', issueKeys: ['BOARD-7'] }],
+  omitted: 0,
+  ...patch,
+});
 
 async function newDeploy(id = 'pr-0001'): Promise<StoredDeploy> {
   const now = clock.now();
@@ -176,5 +190,54 @@ describe('notifier', () => {
     const [message] = await posted;
     expect(message.text).toBe('board 1.42.0: requested (revision 1)');
     await notifier.stop();
+  });
+
+  it('posts an announcement as its own message in the release channel, linked to the thread, in its turn among the notes', async () => {
+    await newDeploy();
+    await step('pr-0001', 'announcing', [text('before'), announce(), text('after')]);
+
+    await notifier.flush();
+
+    const parent = await parentOf('pr-0001');
+    expect(await threadTexts('pr-0001')).toEqual(['before', 'after']);
+    const announced = slack.workspace.messages(RELEASE_CHANNEL);
+    expect(announced).toHaveLength(1);
+    expect(announced[0].thread_ts).toBeUndefined();
+    expect(announced[0].text).toBe('board 1.42.0 released: 1 commit');
+    expect(JSON.stringify(announced[0].blocks)).toContain(`/archives/${CHANNEL}/p${(parent.slackTs as string).replace('.', '')}|The release thread>`);
+    const posts = slack.workspace.calls('chat.postMessage').map((c) => [c.args.channel, c.args.thread_ts ?? null]);
+    expect(posts).toEqual([
+      [CHANNEL, null],
+      [CHANNEL, parent.slackTs],
+      [RELEASE_CHANNEL, null],
+      [CHANNEL, parent.slackTs],
+    ]);
+    expect(store.outbox.every((n) => n.sentAt !== null)).toBe(true);
+  });
+
+  it('keeps the thread link the workflow gave', async () => {
+    await newDeploy();
+    await step('pr-0001', 'announcing', [announce({ threadLink: 'https://acme.slack.com/archives/C0DEPLOYS1/p1' })]);
+
+    await notifier.flush();
+
+    expect(calls('chat.getPermalink')).toBe(0);
+    expect(JSON.stringify(slack.workspace.messages(RELEASE_CHANNEL)[0].blocks)).toContain('<https://acme.slack.com/archives/C0DEPLOYS1/p1|The release thread>');
+  });
+
+  it('holds back the notes after an announcement Slack refused, so the thread never gets ahead of it', async () => {
+    await notifier.stop();
+    notifier = notifierFor({ ...exampleService(), slack: { deployChannel: CHANNEL, releaseChannel: 'C0NOWHERE1' } });
+    await newDeploy();
+    await step('pr-0001', 'announcing', [text('before'), announce(), text('after')]);
+
+    await notifier.flush();
+
+    expect(await threadTexts('pr-0001')).toEqual(['before']);
+    expect(store.outbox).toMatchObject([
+      { sentAt: expect.any(Number) },
+      { sentAt: null, attempts: 1, lastError: 'channel_not_found' },
+      { sentAt: null, attempts: 0 },
+    ]);
   });
 });

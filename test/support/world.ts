@@ -9,6 +9,8 @@ import { parseCatalog, parseEnv } from '../../src/config/load.js';
 import { AwsEmulator } from '../../src/sandbox/aws/emulator.js';
 import { seedService } from '../../src/sandbox/aws/seed.js';
 import { createSampleRepo } from '../../src/sandbox/git/sample-repo.js';
+import { SANDBOX_JIRA_USER } from '../../src/sandbox/jira/auth.js';
+import { startFakeJira } from '../../src/sandbox/jira/fake-jira.js';
 import { startFakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
 import { startFakeSentry, type FakeSentry } from '../../src/sandbox/sentry/fake-sentry.js';
 import { blockActionsBody, sendSigned, slashCommandBody, viewSubmissionBody } from '../../src/sandbox/slack/signing.js';
@@ -26,7 +28,7 @@ export interface WorldOptions {
   /** Rewrites the shipped catalog before it is parsed (shorter soaks for tests). */
   catalog?: (yaml: string) => string;
   /** Simulated board servers behind every instance and a Prometheus stand-in scraping them. */
-  boards?: { initialBoards: number };
+  boards?: { initialBoards: number; movePerTick?: number };
 }
 
 const APP_PORT = 19180;
@@ -104,8 +106,9 @@ export async function startWorld(options: WorldOptions = {}) {
     ],
     usergroups: { S0DEPLOYERS: [USERS.deployer], S0APPROVERS: [USERS.approver] },
   });
+  const jira = await startFakeJira();
   const drainToken = 'drain-token-for-tests-91c2';
-  const sim = options.boards ? await startBoardSim(emulator, { port: APP_PORT, initialBoards: options.boards.initialBoards, token: drainToken }) : null;
+  const sim = options.boards ? await startBoardSim(emulator, { port: APP_PORT, ...options.boards, token: drainToken }) : null;
   const prometheus = sim ? await startFakePrometheus({ scrapeIntervalMs: 200, jobName: 'board' }) : null;
   const retarget = sim && prometheus ? setInterval(() => prometheus.setTargets([{ targets: sim.targets(), labels: {} }]), 100) : null;
   const port = await freePort();
@@ -121,8 +124,8 @@ export async function startWorld(options: WorldOptions = {}) {
     AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.url,
     SENTRY_URL: sentry.url,
     SENTRY_AUTH_TOKEN: SENTRY_TOKEN,
-    JIRA_URL: 'http://127.0.0.1:9/jira',
-    JIRA_PAT: 'jira-test-pat-0001',
+    JIRA_URL: jira.url,
+    JIRA_PAT: SANDBOX_JIRA_USER.pat,
     SERVICES_FILE: servicesFile,
     ...(prometheus ? { PROMETHEUS_URL: prometheus.url, BOARD_DRAIN_TOKEN: drainToken } : {}),
     DATA_DIR: join(dir, 'data'),
@@ -143,6 +146,7 @@ export async function startWorld(options: WorldOptions = {}) {
     slack,
     sim,
     prometheus,
+    jira,
     url,
     secrets: [BOT_TOKEN, SIGNING_SECRET, SENTRY_TOKEN, env.JIRA_PAT, env.AWS_SECRET_ACCESS_KEY, drainToken],
     childLog: () => childLog,
@@ -231,7 +235,7 @@ export async function startWorld(options: WorldOptions = {}) {
       await world.stop();
       if (retarget) clearInterval(retarget);
       await sim?.close();
-      await Promise.allSettled([aws.close(), sentry.close(), slack.close(), prometheus?.close()]);
+      await Promise.allSettled([aws.close(), sentry.close(), slack.close(), prometheus?.close(), jira.close()]);
       await emulator.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -21,12 +21,12 @@ export function createInstantQuery(options: InstantQueryOptions): InstantQuery {
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/api/v1/query`;
   const origin = new URL(options.baseUrl).origin;
 
-  const fail = (purpose: string, message: string, code: string) => new DependencyError('prometheus', `${message} (${purpose})`, undefined, code);
+  const fail = (purpose: string, message: string) => new DependencyError('prometheus', `${message} (${purpose})`);
 
   const unreachable = (purpose: string, error: unknown): DependencyError =>
     error instanceof Error && error.name === 'TimeoutError'
-      ? fail(purpose, `Prometheus at ${origin} did not answer within ${timeoutMs / 1000}s`, 'Timeout')
-      : fail(purpose, `cannot reach Prometheus at ${origin} (${causeOf(error)})`, 'Unreachable');
+      ? fail(purpose, `Prometheus at ${origin} did not answer within ${timeoutMs / 1000}s`)
+      : fail(purpose, `cannot reach Prometheus at ${origin} (${causeOf(error)})`);
 
   return async (promql, purpose) => {
     let status: number;
@@ -48,12 +48,12 @@ export function createInstantQuery(options: InstantQueryOptions): InstantQuery {
     try {
       body = JSON.parse(text);
     } catch {
-      throw fail(purpose, `Prometheus answered HTTP ${status} with something that is not JSON: ${quote(text)}`, 'BadResponse');
+      throw fail(purpose, `Prometheus answered HTTP ${status} with something that is not JSON: ${quote(text)}`);
     }
     const answer = readQueryAnswer(body);
-    if (!answer.ok) throw fail(purpose, `Prometheus answered HTTP ${status}, ${clip(answer.problem)}`, status >= 500 ? 'ServerError' : 'BadQuery');
+    if (!answer.ok) throw fail(purpose, `Prometheus answered HTTP ${status}, ${clip(answer.problem)}`);
     // A success body under an error status is not to be trusted either.
-    if (status !== 200) throw fail(purpose, `Prometheus answered HTTP ${status}`, 'BadResponse');
+    if (status !== 200) throw fail(purpose, `Prometheus answered HTTP ${status}`);
     return answer.samples;
   };
 }

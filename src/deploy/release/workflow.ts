@@ -399,11 +399,15 @@ export async function closeTickets(
 ): Promise<ReleaseFacts['jira'] | null> {
   if (!tickets || !service.jira || keys.length === 0) return null;
   const comment = `Released in ${service.name} ${deploy.version} (release ${deploy.id}).`;
+  let results;
   try {
-    const results = await tickets.close(service, keys, comment);
-    const fixVersion = await tickets.releaseVersion(service, deploy.version, now);
-    return { attempted: true, results, fixVersion, problem: null };
+    results = await tickets.close(service, keys, comment);
   } catch (error) {
     return { attempted: true, results: keys.map((key) => ({ key, transitioned: false, commented: false, problem: 'not attempted' })), fixVersion: null, problem: (error as Error).message };
+  }
+  try {
+    return { attempted: true, results, fixVersion: await tickets.releaseVersion(service, deploy.version, now), problem: null };
+  } catch (error) {
+    return { attempted: true, results, fixVersion: null, problem: `fix version not released: ${(error as Error).message}` };
   }
 }
