@@ -17,6 +17,7 @@ import { blockActionsBody, sendSigned, slashCommandBody, viewSubmissionBody } fr
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
 import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
 import { startBoardSim } from './board-sim.js';
+import { startPrometheus } from './prometheus-binary.js';
 
 export const USERS = { deployer: 'U0DEPLOYER', approver: 'U0APPROVER', outsider: 'U0OUTSIDER' } as const;
 export const DEPLOY_CHANNEL = 'C0DEPLOYS1';
@@ -29,6 +30,8 @@ export interface WorldOptions {
   catalog?: (yaml: string) => string;
   /** Simulated board servers behind every instance and a Prometheus stand-in scraping them. */
   boards?: { initialBoards: number; movePerTick?: number };
+  /** Path of the real Prometheus binary to scrape the simulated servers; the stand-in otherwise. */
+  realPrometheus?: string;
 }
 
 const APP_PORT = 19180;
@@ -109,8 +112,19 @@ export async function startWorld(options: WorldOptions = {}) {
   const jira = await startFakeJira();
   const drainToken = 'drain-token-for-tests-91c2';
   const sim = options.boards ? await startBoardSim(emulator, { port: APP_PORT, ...options.boards, token: drainToken }) : null;
-  const prometheus = sim ? await startFakePrometheus({ scrapeIntervalMs: 200, jobName: 'board' }) : null;
-  const retarget = sim && prometheus ? setInterval(() => prometheus.setTargets([{ targets: sim.targets(), labels: {} }]), 100) : null;
+  const prometheus = sim && !options.realPrometheus ? await startFakePrometheus({ scrapeIntervalMs: 200, jobName: 'board' }) : null;
+  const realPrometheus = sim && options.realPrometheus ? await startPrometheus({ binary: options.realPrometheus, jobName: 'board', scrapeInterval: '500ms' }) : null;
+  let lastTargets = '';
+  const retarget = sim
+    ? setInterval(() => {
+        const groups = [{ targets: sim.targets(), labels: {} }];
+        if (JSON.stringify(groups) === lastTargets) return;
+        lastTargets = JSON.stringify(groups);
+        prometheus?.setTargets(groups);
+        void realPrometheus?.writeTargets(groups);
+      }, 100)
+    : null;
+  const prometheusUrl = prometheus?.url ?? realPrometheus?.url;
   const port = await freePort();
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -127,7 +141,7 @@ export async function startWorld(options: WorldOptions = {}) {
     JIRA_URL: jira.url,
     JIRA_PAT: SANDBOX_JIRA_USER.pat,
     SERVICES_FILE: servicesFile,
-    ...(prometheus ? { PROMETHEUS_URL: prometheus.url, BOARD_DRAIN_TOKEN: drainToken } : {}),
+    ...(prometheusUrl ? { PROMETHEUS_URL: prometheusUrl, BOARD_DRAIN_TOKEN: drainToken } : {}),
     DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'warn',
   };
@@ -235,7 +249,7 @@ export async function startWorld(options: WorldOptions = {}) {
       await world.stop();
       if (retarget) clearInterval(retarget);
       await sim?.close();
-      await Promise.allSettled([aws.close(), sentry.close(), slack.close(), prometheus?.close(), jira.close()]);
+      await Promise.allSettled([aws.close(), sentry.close(), slack.close(), prometheus?.close(), realPrometheus?.stop(), jira.close()]);
       await emulator.close();
       await rm(dir, { recursive: true, force: true });
     },
