@@ -84,6 +84,7 @@ export type ThreadNote =
   /** The release paused and asks: Wait, or Terminate anyway (with a reason). */
   | { type: 'question'; kind: 'unknown' | 'stuck' | 'drop'; reason: string; instanceIds: string[] }
   | { type: 'paused'; by: string; reason: string | null }
+  | { type: 'cancelled'; by: string }
   | { type: 'resumed'; by: string; reason: string | null }
   | { type: 'retired'; terminated: string[]; warmUntil: number | null }
   | { type: 'jira'; results: TicketResult[]; fixVersion: string | null; problem: string | null }

@@ -95,7 +95,7 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
     const facts = ctx.deploy.facts;
     const cancel = ctx.actions.find((a) => a.action === 'cancel');
     if (cancel) {
-      return to('done', facts, null, { outcome: 'cancelled', consumed: ctx.actions.map((a) => a.id), notes: [{ type: 'text', text: `Cancelled by <@${cancel.actor}>; nothing was changed.` }] });
+      return to('done', facts, null, { outcome: 'cancelled', consumed: ctx.actions.map((a) => a.id), notes: [{ type: 'cancelled', by: cancel.actor }] });
     }
     const start = ctx.actions.find((a) => a.action === 'start');
     if (!start) return to('planned', facts, null, { consumed: ctx.actions.map((a) => a.id) });

@@ -11,7 +11,7 @@ import type { ThreadNoteContext } from './thread-note.js';
 
 export type ReleaseNote = Extract<
   ThreadNote,
-  { type: 'release_started' | 'gate' | 'closed' | 'wave' | 'drained' | 'question' | 'paused' | 'resumed' | 'retired' | 'jira' | 'rollback' | 'released' }
+  { type: 'release_started' | 'gate' | 'closed' | 'wave' | 'drained' | 'question' | 'cancelled' | 'paused' | 'resumed' | 'retired' | 'jira' | 'rollback' | 'released' }
 >;
 
 type QuestionNote = Extract<ThreadNote, { type: 'question' }>;
@@ -44,6 +44,8 @@ export function renderReleaseNote(note: ReleaseNote, deploy: ThreadNoteContext):
       return textMessage(note.forced ? `⚠️ Retiring without a confirmed drain (Terminate anyway): ${idList(note.instanceIds)}` : `✅ Drained: ${idList(note.instanceIds)}`);
     case 'question':
       return renderQuestion(note, deploy);
+    case 'cancelled':
+      return textMessage(`🛑 ${mention(note.by)} cancelled the release; nothing was changed.`);
     case 'paused':
       return textMessage(`⏸️ ${mention(note.by)} paused the release${note.reason ? `: ${quote(note.reason)}` : ''}`);
     case 'resumed':

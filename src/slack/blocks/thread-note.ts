@@ -64,6 +64,7 @@ export function renderThreadNote(note: ThreadNote, context: ThreadNoteContext): 
     case 'wave':
     case 'drained':
     case 'question':
+    case 'cancelled':
     case 'paused':
     case 'resumed':
     case 'retired':
