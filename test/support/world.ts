@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot, type RunningBot } from '../../src/bot.js';
@@ -16,6 +15,7 @@ import { startFakeSentry, type FakeSentry } from '../../src/sandbox/sentry/fake-
 import { blockActionsBody, sendSigned, slashCommandBody, viewSubmissionBody } from '../../src/sandbox/slack/signing.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
 import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
+import { freePort } from '../../src/util/free-port.js';
 import { startBoardSim } from './board-sim.js';
 import { startPrometheus } from './prometheus-binary.js';
 
@@ -49,16 +49,6 @@ export function fastRelease(yaml: string): string {
     .replace('pollInterval: 5s', 'pollInterval: 300ms');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export function fastSoak(yaml: string): string {
   return yaml
