@@ -125,6 +125,7 @@ export class ConsoleApi {
     if (!answer.ok) return refused(502, `The bot did not take your answer: ${answer.error}`);
     const response = isObject(answer.body) ? answer.body : {};
     if (response.response_action === 'errors' && isObject(response.errors)) return done({ errors: response.errors });
+    // The console shows one modal at a time: a pushed view takes the place of the current one.
     if ((response.response_action === 'update' || response.response_action === 'push') && isObject(response.view)) {
       return done({ view: this.deps.views.replace(open.id, response.view) });
     }

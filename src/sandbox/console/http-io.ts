@@ -17,7 +17,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
+/**
+ * Only JSON bodies are read: a page on another site cannot send one without a CORS preflight,
+ * which the console never answers, so it cannot make the console talk to the bot.
+ */
 export async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  if ((req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() !== 'application/json') {
+    throw new RequestError(415, 'send the request as JSON (content-type: application/json)');
+  }
   let raw: string;
   try {
     raw = await readRaw(req);

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { WebClient } from '@slack/web-api';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-parent.js';
-import { ALEX, DANA, OLLI, startConsoleWorld, type ConsoleWorld } from './console-world.js';
+import { ALEX, DANA, DEPLOYS, OLLI, RELEASES, startConsoleWorld, TOKEN, type ConsoleWorld } from './console-world.js';
 
 /**
  * The console as a newcomer uses it, in Debian's chromium driven by playwright-core. Outside CI a
@@ -15,9 +16,13 @@ const installed = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 if (!installed && !inCi) console.warn('chromium not installed: apt-get install -y chromium to run the browser tests');
 
+/** What the page functions below use of the browser; the tests compile without the DOM library. */
+type BrowserGlobals = { getComputedStyle(element: unknown): { backgroundColor: string } };
+
 let world: ConsoleWorld;
 let browser: Browser;
 let page: Page;
+const pageErrors: string[] = [];
 
 const t0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const boards = {
@@ -47,9 +52,10 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${world.console.url}/?as=${DANA}`);
     await page.locator('#connection', { hasText: 'live' }).waitFor();
-    await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
+    await page.evaluate(() => Object.assign(globalThis, { loadedOnce: true }));
   });
 
   afterAll(async () => {
@@ -57,6 +63,7 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
     await world?.close();
   });
 
+  const screenshot = (name: string) => page.screenshot({ path: new URL(`console-${name}.png`, ARTIFACTS).pathname });
   const parent = () => page.locator('#messages article.msg-message', { has: page.locator('.bk-header', { hasText: 'Pre-release board 1.1.0' }) });
 
   it('runs a typed command as the chosen identity and renders the bot’s Block Kit message', async () => {
@@ -74,7 +81,7 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
     expect(await message.locator('.bk-field', { hasText: 'Requested by' }).locator('.mention').textContent()).toBe('@Dana');
     expect(await message.locator('.bk-field', { hasText: 'AMI' }).locator('code').textContent()).toBe('ami-0abc1234');
     expect(await message.locator('.bk-context').textContent()).toContain('pr-00000001');
-    const style = (name: string) => message.locator('.bk-button', { hasText: name }).evaluate((b) => getComputedStyle(b).backgroundColor);
+    const style = (name: string) => message.locator('.bk-button', { hasText: name }).evaluate((b) => (globalThis as unknown as BrowserGlobals).getComputedStyle(b).backgroundColor);
     expect(await style('Approve')).toBe('rgb(0, 122, 90)');
     expect(await style('Reject')).toBe('rgb(224, 30, 90)');
     expect(await style('Extend soak')).toBe('rgb(255, 255, 255)');
@@ -84,6 +91,7 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
     await answer.waitFor();
     expect(await answer.locator('.only-you').textContent()).toContain('Only visible to you');
     expect(await answer.locator('.channel-mention').textContent()).toBe('#deploys');
+    await screenshot('1-prerelease-posted');
   });
 
   it('asks before a button with a confirm dialog acts, and Cancel sends nothing', async () => {
@@ -93,6 +101,7 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
     expect(await dialog.locator('h2').textContent()).toBe('Reject board 1.1.0?');
     expect(await dialog.locator('.dialog-body').textContent()).toContain('terminates it');
     expect(await dialog.locator('.bk-danger').textContent()).toBe('Reject');
+    await screenshot('2-confirm-dialog');
     await dialog.locator('button', { hasText: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
@@ -132,6 +141,7 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
     await reason.fill('fine');
     await modal.locator('button[type=submit]').click();
     await modal.locator('.bk-input-error', { hasText: 'Say a little more' }).waitFor();
+    await screenshot('3-modal-with-errors');
 
     const before = await parent().elementHandle();
     await reason.fill('Soaked overnight, no new issues');
@@ -143,11 +153,29 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
     expect(await parent().locator('.edited').textContent()).toBe('(edited)');
     expect(await parent().locator('.bk-actions').count()).toBe(0);
     expect(await before?.evaluate((node) => node.isConnected)).toBe(false);
-    expect(await page.evaluate(() => 'loadedOnce' in window)).toBe(true);
+    expect(await page.evaluate(() => 'loadedOnce' in globalThis)).toBe(true);
     expect(await page.locator('#messages article.msg-message', { has: page.locator('.bk-header') }).count()).toBe(1);
   });
 
-  it('opens the thread with the story and saves a screenshot of the whole page', async () => {
+  it('marks other channels with unread messages, and opens the thread a message link points to', async () => {
+    const bot = new WebClient(TOKEN, { slackApiUrl: world.slack.apiUrl, retryConfig: { retries: 0 } });
+    const ts = await parent().getAttribute('data-ts');
+    const { permalink } = await bot.chat.getPermalink({ channel: DEPLOYS, message_ts: ts as string });
+    await bot.chat.postMessage({ channel: RELEASES, text: `:tada: board 1.1.0 is out. <${permalink}|Open its thread>` });
+
+    const releases = page.locator('.channel-link', { hasText: 'releases' });
+    await releases.locator('.badge', { hasText: '1' }).waitFor();
+    await releases.click();
+    expect(await page.locator('#channel-name').textContent()).toBe('#releases');
+    expect(await releases.locator('.badge').count()).toBe(0);
+    await page.locator('#messages a', { hasText: 'Open its thread' }).click();
+
+    expect(await page.locator('#channel-name').textContent()).toBe('#deploys');
+    await page.locator('#thread article.msg-message').first().waitFor();
+    expect(await page.locator('#thread article.msg-message').first().getAttribute('data-ts')).toBe(ts);
+  });
+
+  it('opens the thread with the story and the sandbox’s panels beside it', async () => {
     await parent().locator('.replies-link').click();
     const thread = page.locator('#thread');
     await thread.locator('article', { hasText: 'Approved' }).last().waitFor();
@@ -157,6 +185,7 @@ describe.skipIf(!installed && !inCi)('local Slack console in a real browser', ()
     expect(await page.locator('#extra-users dd').allTextContents()).toEqual(['400', '0', '0', '0.8 s']);
     expect(await page.locator('#extra-boards polyline').count()).toBe(2);
 
-    await page.screenshot({ path: new URL('console.png', ARTIFACTS).pathname, fullPage: true });
+    await screenshot('4-approved-with-thread');
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -173,6 +173,17 @@ describe('local Slack console: server', () => {
     expect(world.received.commands.every((c) => c.user_id !== OLLI)).toBe(true);
   });
 
+  it('takes requests only as JSON, which another site’s page cannot send it', async () => {
+    const commands = world.received.commands.length;
+    const form = await fetch(`${world.console.url}/api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ as: DANA, channel: DEPLOYS, text: '/prerelease board 6.6.6' }),
+    });
+    expect(form.status).toBe(415);
+    expect(world.received.commands.length).toBe(commands);
+  });
+
   it('says why a click cannot be sent: an unknown identity, a gone message, a button no longer there', async () => {
     const parent = await startPrerelease('1.1.4');
     const clicks = world.received.clicks.length;
@@ -204,7 +215,11 @@ describe('local Slack console: server', () => {
   it('says so when the bot is not running', async () => {
     const offline = await startConsole({ slack: world.slack, botUrl: 'http://127.0.0.1:9/slack/events', signingSecret: SECRET, identities: IDENTITIES, port: 0 });
     try {
-      const response = await fetch(`${offline.url}/api/command`, { method: 'POST', body: JSON.stringify({ as: DANA, channel: DEPLOYS, text: '/release board' }) });
+      const response = await fetch(`${offline.url}/api/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ as: DANA, channel: DEPLOYS, text: '/release board' }),
+      });
       expect(response.status).toBe(502);
       expect(((await response.json()) as { error: string }).error).toMatch(/^\/release failed: the bot is not reachable at http:\/\/127\.0\.0\.1:9\/slack\/events/);
     } finally {

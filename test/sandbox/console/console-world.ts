@@ -21,6 +21,7 @@ import { exampleService } from '../../support/catalog.js';
 export const TOKEN = 'xoxb-console-test';
 export const SECRET = 'console-signing-secret';
 export const DEPLOYS = 'C0DEPLOYS1';
+export const RELEASES = 'C0RELEASE1';
 export const DANA = 'U0DANA0001';
 export const ALEX = 'U0ALEX0001';
 export const OLLI = 'U0OLLI0001';
@@ -109,7 +110,7 @@ export async function startConsoleWorld(options: { consoleSecret?: string; extra
     token: TOKEN,
     channels: [
       { id: DEPLOYS, name: 'deploys' },
-      { id: 'C0RELEASE1', name: 'releases' },
+      { id: RELEASES, name: 'releases' },
     ],
     users: IDENTITIES.map((i) => ({ id: i.id, name: i.name.toLowerCase(), realName: i.name })),
     usergroups: { S0DEPLOYERS: [DANA], S0APPROVERS: [ALEX] },

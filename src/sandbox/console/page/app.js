@@ -204,6 +204,7 @@ function applyState(state) {
   page.state = state;
   page.you = state.you;
   localStorage.setItem(IDENTITY_KEY, state.you);
+  history.replaceState(null, '', `?as=${encodeURIComponent(state.you)}`);
   if (!state.channels.some((c) => c.id === page.channel)) page.channel = state.channels[0]?.id ?? null;
   page.messages = new Map(state.messages.map((m) => [keyOf(m.channel, m.ts), m]));
   page.ephemerals = new Map(state.ephemerals.map((e) => [keyOf(e.channel, e.ts), { ...e, key: keyOf(e.channel, e.ts) }]));

@@ -28,7 +28,7 @@ function hue(id) {
 
 function avatarHtml(author) {
   const style = author.bot ? '' : ` style="background: hsl(${hue(author.id)} 45% 42%)"`;
-  return `<div class="avatar${author.bot ? ' avatar-bot' : ''}"${style} aria-hidden="true">${author.bot ? '🤖' : escapeHtml(initials(author.name))}</div>`;
+  return `<div class="avatar${author.bot ? ' avatar-bot' : ''}"${style} aria-hidden="true">${escapeHtml(initials(author.name))}</div>`;
 }
 
 function repliesHtml(entry) {
