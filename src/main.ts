@@ -2,31 +2,25 @@ import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { startBot } from './bot.js';
 import { ConfigError, loadCatalog, parseEnv } from './config/load.js';
+import { runSandbox } from './sandbox/run/run-sandbox.js';
 
-const NO_SLACK = `The release bot needs Slack credentials to start.
-
-Set, in the environment or in a .env file (see .env.example):
-  SLACK_BOT_TOKEN=xoxb-...        the bot token of the app created from manifest.yml
-  and either
-  SLACK_APP_TOKEN=xapp-...        Socket Mode (default, no public URL needed)
-  or
-  SLACK_SIGNING_SECRET=...        HTTP mode (Slack calls PORT at /slack/events)
-
-README.md ("Slack app setup") walks through creating the app.`;
+const stopSignal = () =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 
 async function main(): Promise<number> {
   if (existsSync('.env')) loadDotenv({ path: '.env', quiet: true });
   const env = parseEnv(process.env);
   if (!env.SLACK_BOT_TOKEN) {
-    process.stderr.write(`${NO_SLACK}\n`);
-    return 2;
+    // No Slack credentials: the local sandbox with its web console (README, "Quick start").
+    await runSandbox(process.env, stopSignal());
+    return 0;
   }
   const catalog = await loadCatalog(env.SERVICES_FILE);
   const bot = await startBot({ env, rawEnv: process.env, catalog });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopSignal();
   await bot.stop();
   return 0;
 }

@@ -10,7 +10,7 @@ export async function writeSandboxCatalog(options: { from: string; to: string; r
   let yaml = (await readFile(options.from, 'utf8'))
     .replace(/instanceValue: "\{privateIp\}:\d+"/, `instanceValue: "{privateIp}:${options.appPort}"`)
     .replace(/url: http:\/\/\{privateIp\}:\d+\/drain/, `url: http://{privateIp}:${options.appPort}/drain`)
-    .replace(/repo: .*/, `repo: ${options.repo}`)
+    .replace(/repo: [^\s}]+/, `repo: ${options.repo}`)
     .replace(/days: \[[^\]]*\]/, 'days: [mon, tue, wed, thu, fri, sat, sun]')
     .replace(/hours: "[^"]*"/, 'hours: "00:00-24:00"')
     .replace(/holidays: \[[^\]]*\]/, 'holidays: []')
