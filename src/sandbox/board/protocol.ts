@@ -22,16 +22,18 @@ import { z } from 'zod';
  */
 
 const boardId = z.string().min(1).max(200);
+/** Frames are parsed JSON already, so any value is JSON; only its presence is checked (deep checks cost too much per frame). */
+const op = z.unknown().refine((value) => value !== undefined, 'op is required');
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('join'), board: boardId, clientId: z.string().min(1).max(200) }),
-  z.object({ type: z.literal('edit'), board: boardId, editId: z.string().min(1).max(200), op: z.json() }),
+  z.object({ type: z.literal('edit'), board: boardId, editId: z.string().min(1).max(200), op }),
 ]);
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('joined'), board: z.string(), version: z.number(), server: z.string(), serverVersion: z.string() }),
   z.object({ type: z.literal('ack'), editId: z.string(), version: z.number() }),
-  z.object({ type: z.literal('edit'), board: z.string(), editId: z.string(), clientId: z.string(), op: z.json(), version: z.number() }),
+  z.object({ type: z.literal('edit'), board: z.string(), editId: z.string(), clientId: z.string(), op, version: z.number() }),
   z.object({ type: z.literal('error'), message: z.string(), editId: z.string().optional() }),
   z.object({ type: z.literal('reconnect') }),
 ]);

@@ -54,7 +54,8 @@ export async function startBoardServer(options: BoardServerOptions): Promise<Boa
   const logger = options.logger ?? pino({ level: 'silent' });
   const reporter = options.sentryDsn ? createErrorReporter({ dsn: options.sentryDsn, release: options.version, instanceId: options.instanceId }) : null;
   const report = (error: unknown) => reporter?.capture(error);
-  const rooms = createBoardRooms<WebSocket>(createStoreClient(options.storeUrl));
+  const store = createStoreClient(options.storeUrl);
+  const rooms = createBoardRooms<WebSocket>(store);
   const registry = createBoardMetrics(rooms);
   const told = new WeakSet<WebSocket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -114,6 +115,7 @@ export async function startBoardServer(options: BoardServerOptions): Promise<Boa
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      store.close();
       await reporter?.close();
     },
   };

@@ -35,7 +35,7 @@ export interface BoardStore {
   close(): Promise<void>;
 }
 
-const editBody = z.object({ editId: z.string().min(1), clientId: z.string().min(1), op: z.json() });
+const editBody = z.object({ editId: z.string().min(1), clientId: z.string().min(1), op: z.unknown().refine((value) => value !== undefined, 'op is required') });
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function startBoardStore(options: { host?: string; port?: number; clock?: Clock } = {}): Promise<BoardStore> {

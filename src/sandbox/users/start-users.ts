@@ -155,7 +155,8 @@ export function startUsers(options: UsersOptions): Users {
     stats,
     reconnectGapsMs: () => [...gaps],
     async verify() {
-      const result = await verifyAckedEdits(createStoreClient(options.storeUrl), acked);
+      const store = createStoreClient(options.storeUrl);
+      const result = await verifyAckedEdits(store, acked).finally(() => store.close());
       counts.lostEdits = result.lostEdits;
       events.emit('verified', result);
       return result;

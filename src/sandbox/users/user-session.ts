@@ -20,7 +20,7 @@ export interface SessionObserver {
   joined(server: string, serverVersion: string, gapMs: number | null): void;
   left(server: string, reason: 'reconnect' | 'closed'): void;
   lost(outageMs: number): void;
-  sent(editId: string): void;
+  sent(): void;
   acked(editId: string): void;
 }
 
@@ -36,6 +36,8 @@ export interface UserSession {
 }
 
 const MAX_BACKOFF_MS = 2_000;
+/** A user whose edits are not being acknowledged waits rather than piling more onto an overloaded server. */
+const MAX_UNACKED_EDITS = 8;
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 const CLOSE_HANDSHAKE_MS = 1_000;
 
@@ -86,10 +88,11 @@ export function startUserSession(settings: SessionSettings, observer: SessionObs
   const edit = () => {
     if (server === null) return;
     flushPending();
+    if (pending.size >= MAX_UNACKED_EDITS) return;
     seq += 1;
     const editId = `${settings.clientId}:${seq}`;
     pending.set(editId, { op: { kind: 'move', shape: seq % 16, x: Math.round(Math.random() * 1000), y: Math.round(Math.random() * 1000) }, sentOn: null });
-    observer.sent(editId);
+    observer.sent();
     sendEdit(editId);
   };
 
@@ -115,7 +118,9 @@ export function startUserSession(settings: SessionSettings, observer: SessionObs
       return;
     }
     if (message.type === 'error') {
-      // Not saved: the next tick sends it again.
+      // A join the server could not serve: try again, maybe elsewhere.
+      if (server === null) return void from.close(1000, 'join failed');
+      // An edit not saved: the next tick sends it again.
       const refused = message.editId === undefined ? undefined : pending.get(message.editId);
       if (refused) refused.sentOn = null;
       return;

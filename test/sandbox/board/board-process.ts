@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
+const START_TIMEOUT_MS = 15_000;
+
 export interface BoardProcess {
   child: ChildProcess;
   url: string;
@@ -27,7 +29,9 @@ export async function spawnBoardProcess(env: Record<string, string>): Promise<Bo
     });
     void exited.then((code) => reject(new Error(`board server exited (${code}) before listening: ${stderr}`)));
   });
-  const { url, ws } = await listening;
+  // A process that never says it listens must not outlive the test.
+  const startTimeout = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
+  const { url, ws } = await listening.finally(() => clearTimeout(startTimeout));
   return { child, url, wsUrl: ws, exited };
 }
 

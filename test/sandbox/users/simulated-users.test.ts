@@ -3,7 +3,7 @@ import { startBoardServer, type BoardServer } from '../../../src/sandbox/board/s
 import { startBoardStore, type BoardStore } from '../../../src/sandbox/board/store-server.js';
 import { startUsers, type UserEvents, type Users, type UsersOptions } from '../../../src/sandbox/users/start-users.js';
 import { spawnBoardProcess, type BoardProcess } from '../board/board-process.js';
-import { startHoldingStore } from './holding-store.js';
+import { startStoreProxy } from './store-proxy.js';
 import { hostPort, startForwarder } from './tcp-forwarder.js';
 
 const TOKEN = 'drain-secret';
@@ -38,12 +38,6 @@ function simulate(options: Partial<UsersOptions> = {}): Users {
   return users;
 }
 
-function record<K extends keyof UserEvents>(running: Users, event: K): UserEvents[K][0][] {
-  const seen: UserEvents[K][0][] = [];
-  running.events.on(event, ((payload: UserEvents[K][0]) => seen.push(payload)) as never);
-  return seen;
-}
-
 const allOn = async (running: Users, server: string) =>
   vi.waitFor(() => expect(running.stats().sessionsByServer).toEqual({ [server]: SESSIONS }), WAIT);
 
@@ -54,7 +48,8 @@ it('moves every session to the next server when its server drains, losing no ses
   const b = await boardServer('i-b');
   forwarder.targets.push(hostPort(a.url));
   const running = simulate();
-  const left = record(running, 'left');
+  const left: UserEvents['left'][0][] = [];
+  running.events.on('left', (event) => left.push(event));
   await allOn(running, 'i-a');
   expect(running.stats().boardsByServer).toEqual({ 'i-a': 5 });
   await vi.waitFor(() => expect(running.stats().editsAcked).toBeGreaterThan(SESSIONS * 2), WAIT);
@@ -85,7 +80,8 @@ it('reconnects the sessions of a server that dies abruptly and counts their gaps
   const b = await boardServer('i-b');
   forwarder.targets.push(hostPort(a.url));
   const running = simulate();
-  const left = record(running, 'left');
+  const left: UserEvents['left'][0][] = [];
+  running.events.on('left', (event) => left.push(event));
   await allOn(running, 'i-a');
   await vi.waitFor(() => expect(running.stats().editsAcked).toBeGreaterThan(SESSIONS), WAIT);
 
@@ -108,7 +104,8 @@ it('counts a session that is not back in its board within the timeout as lost, o
   const b = await boardServer('i-b');
   forwarder.targets.push(hostPort(a.url));
   const running = simulate({ reconnectTimeoutMs: 300 });
-  const lost = record(running, 'session-lost');
+  const lost: UserEvents['session-lost'][0][] = [];
+  running.events.on('session-lost', (event) => lost.push(event));
   await allOn(running, 'i-a');
 
   // Nowhere to go: the "load balancer" has no target until every session was counted as lost.
@@ -127,14 +124,15 @@ it('counts a session that is not back in its board within the timeout as lost, o
 });
 
 it('sends unacknowledged edits again after rejoining, so they are saved', async () => {
-  const holding = await startHoldingStore(store.url);
+  const holding = await startStoreProxy(store.url, { holdSaves: true });
   cleanup.push(() => holding.close());
   const a = await boardServer('i-a', holding.url);
   const b = await boardServer('i-b');
   forwarder.targets.push(hostPort(a.url));
   const running = simulate();
   await allOn(running, 'i-a');
-  await vi.waitFor(() => expect(holding.held.length).toBeGreaterThanOrEqual(SESSIONS * 2), WAIT);
+  await vi.waitFor(() => expect(running.stats().editsSent).toBeGreaterThanOrEqual(SESSIONS * 2), WAIT);
+  expect(holding.held.length).toBeGreaterThan(0);
   expect(running.stats().editsAcked).toBe(0);
 
   forwarder.targets.splice(0, 1, hostPort(b.url));
@@ -146,6 +144,18 @@ it('sends unacknowledged edits again after rejoining, so they are saved', async 
   await vi.waitFor(() => expect(heldEdits.filter((id) => !saved().has(id))).toEqual([]), WAIT);
   await running.stop();
   expect((await running.verify()).lostEdits).toBe(0);
+});
+
+it('joins again when the server could not load the board', async () => {
+  const flaky = await startStoreProxy(store.url, { failLoads: 3 });
+  cleanup.push(() => flaky.close());
+  const a = await boardServer('i-a', flaky.url);
+  forwarder.targets.push(hostPort(a.url));
+  const running = simulate();
+
+  await allOn(running, 'i-a');
+  expect(flaky.loadsLeftToFail()).toBe(0);
+  expect(running.stats().reconnects).toBe(0);
 });
 
 it('reports acknowledged edits the store lost', async () => {
