@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
  * release at any hour; data/services.yml shows a real window), and the changelog comes from the
  * sample repository the sandbox builds.
  */
-export async function writeSandboxCatalog(options: { from: string; to: string; repo: string; appPort: number; fast: boolean }): Promise<string> {
+export async function writeSandboxCatalog(options: { from: string; to: string; repo: string; appPort: number; fast: boolean; tune?: (yaml: string) => string }): Promise<string> {
   let yaml = (await readFile(options.from, 'utf8'))
     .replace(/instanceValue: "\{privateIp\}:\d+"/, `instanceValue: "{privateIp}:${options.appPort}"`)
     .replace(/url: http:\/\/\{privateIp\}:\d+\/drain/, `url: http://{privateIp}:${options.appPort}/drain`)
@@ -26,6 +26,6 @@ export async function writeSandboxCatalog(options: { from: string; to: string; r
       .replace('gate: { minBoards: 1, timeout: 10m, observe: 30s }', 'gate: { minBoards: 1, timeout: 5m, observe: 10s }')
       .replace('serverTimeout: 10m', 'serverTimeout: 2m');
   }
-  await writeFile(options.to, yaml);
+  await writeFile(options.to, options.tune ? options.tune(yaml) : yaml);
   return options.to;
 }

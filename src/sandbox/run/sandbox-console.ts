@@ -1,4 +1,5 @@
 import { startConsole } from '../console/server.js';
+import { startArrivals } from '../users/arrivals.js';
 import { startUsers } from '../users/start-users.js';
 import { SANDBOX_USERS, type Sandbox } from './start-sandbox.js';
 
@@ -18,6 +19,7 @@ export async function startSandboxConsole(sandbox: Sandbox, options: { port: num
     editIntervalMs: 2_000,
     rampUpMs: 5_000,
   });
+  const arrivals = startArrivals({ url: `${sandbox.lb.wsUrl.replace(/\/$/, '')}/ws`, everyMs: 1_000, stayMs: 20_000, editIntervalMs: 3_000 });
   const history = new Map<string, [number, number][]>();
   const sample = setInterval(() => {
     const stats = users.stats();
@@ -57,6 +59,7 @@ export async function startSandboxConsole(sandbox: Sandbox, options: { port: num
             reconnects: s.reconnects,
             'reconnect gap p99': `${(s.reconnectGapMs.p99 / 1000).toFixed(1)} s`,
             'edits acknowledged': s.editsAcked,
+            'visitors now': arrivals.stats().present,
           };
         },
         '/extras/boards': () => ({ series: [...history.entries()].map(([name, points]) => ({ name, points })) }),
@@ -69,6 +72,7 @@ export async function startSandboxConsole(sandbox: Sandbox, options: { port: num
     async stop() {
       clearInterval(sample);
       await consoleServer.close();
+      await arrivals.stop();
       await users.stop();
     },
   };

@@ -35,6 +35,8 @@ export interface SandboxOptions {
   deregistrationDelaySeconds?: number;
   /** Use the stand-in even when the real Prometheus is installed. */
   standInPrometheus?: boolean;
+  /** Rewrites the sandbox catalog before it is loaded (the benchmark tunes gate, drain and keep-warm). */
+  tuneCatalog?: (yaml: string) => string;
   logger: Logger;
 }
 
@@ -62,7 +64,7 @@ export async function startSandbox(options: SandboxOptions) {
   try {
     const repo = join(dataDir, 'board.git');
     const commits = await createSampleRepo(repo);
-    const catalogFile = await writeSandboxCatalog({ from: 'data/services.yml', to: join(dataDir, 'services.yml'), repo, appPort: APP_PORT, fast: options.fast ?? true });
+    const catalogFile = await writeSandboxCatalog({ from: 'data/services.yml', to: join(dataDir, 'services.yml'), repo, appPort: APP_PORT, fast: options.fast ?? true, tune: options.tuneCatalog });
     const catalog = await loadCatalog(catalogFile);
     const service = catalog.services.board;
 
@@ -158,6 +160,8 @@ export async function startSandbox(options: SandboxOptions) {
       slack,
       bot,
       botUrl: `http://127.0.0.1:${bot.port}/slack/events`,
+      /** The environment the bot was started with: another bot process can be pointed at the same fakes. */
+      botEnv: rawEnv as Readonly<Record<string, string>>,
       signingSecret: SIGNING_SECRET,
       stop,
     };
