@@ -4,10 +4,12 @@ import { startBot } from './bot.js';
 import { ConfigError, loadCatalog, parseEnv } from './config/load.js';
 import { runSandbox } from './sandbox/run/run-sandbox.js';
 
+// `on`, not `once`: the listeners must stay while the shutdown runs, or a second part that also
+// listens would think nobody handles the signal and exit before everything has stopped.
 const stopSignal = () =>
   new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
 
 async function main(): Promise<number> {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, USERS, waitFor, type World } from '../support/world.js';
 
@@ -48,19 +51,27 @@ describe('the bot in operation', () => {
 });
 
 describe('npm start without Slack credentials', () => {
-  it('says exactly what to configure and exits non-zero', async () => {
+  it('brings up the sandbox, prints one line with the console address, and stops everything on Ctrl-C', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'release-bot-start-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: new URL('../../', import.meta.url).pathname,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: '/nonexistent-never-used' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SANDBOX_DATA_DIR: dataDir, CONSOLE_PORT: '0', SANDBOX_FLEET_SIZE: '1', SANDBOX_SESSIONS_PER_SERVER: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).not.toBe(0);
-    expect(stderr).toContain('SLACK_BOT_TOKEN');
-    expect(stderr).toContain('SLACK_APP_TOKEN');
-    expect(stderr).toContain('SLACK_SIGNING_SECRET');
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const url = await waitFor(() => /open (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1], 90_000, 'the console line');
+      expect(stdout.trim().split('\n').filter((l) => l && !l.startsWith('>'))).toHaveLength(1);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<html');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('names the bad key when the environment is wrong', async () => {
