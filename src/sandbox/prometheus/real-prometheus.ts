@@ -47,9 +47,16 @@ export interface RealPrometheusOptions {
 export async function startPrometheus(options: RealPrometheusOptions): Promise<RealPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'release-bot-prometheus-'));
   const targetsFile = join(dir, 'targets.json');
-  const writeTargets = async (groups: TargetGroup[]) => {
-    await writeFile(`${targetsFile}.tmp`, JSON.stringify(groups));
-    await rename(`${targetsFile}.tmp`, targetsFile);
+  // One write at a time, in call order: concurrent writes would share the temp file, fail each
+  // other's rename and could leave an older target list in place.
+  let queue: Promise<unknown> = Promise.resolve();
+  const writeTargets = (groups: TargetGroup[]): Promise<void> => {
+    const write = queue.then(async () => {
+      await writeFile(`${targetsFile}.tmp`, JSON.stringify(groups));
+      await rename(`${targetsFile}.tmp`, targetsFile);
+    });
+    queue = write.catch(() => undefined);
+    return write;
   };
   await writeTargets([]);
   const interval = options.scrapeInterval ?? '1s';
