@@ -38,7 +38,7 @@ describe.skipIf(!installed && !inCi)('the sandbox story in a real browser', () =
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), 'release-bot-e2e-'));
     const logger = createLogger({ level: 'info', secrets: [], destination: pino.destination({ dest: join(dir, 'sandbox.log'), sync: true }), name: 'sandbox' });
-    sandbox = await startSandbox({ dataDir: dir, fleetSize: 3, bootDelayMs: 2_000, deregistrationDelaySeconds: 20, standInPrometheus: prometheus.skip, logger });
+    sandbox = await startSandbox({ dataDir: dir, fleetSize: 3, ipBlock: 121, bootDelayMs: 2_000, deregistrationDelaySeconds: 20, standInPrometheus: prometheus.skip, logger });
     consoleApp = await startSandboxConsole(sandbox, { port: 0, sessionsPerServer: 10, notice: sandbox.prometheus.notice });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

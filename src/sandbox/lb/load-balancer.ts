@@ -66,7 +66,7 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
     connections.add(target, forwardHttp(req, res, target, badGateway));
   });
   server.on('upgrade', (req, socket, head: Buffer) => {
-    const target = picker.next();
+    const target = picker.next(new URL(req.url ?? '/', 'http://lb').searchParams.get('board') ?? undefined);
     if (!target) {
       counts.unavailable += 1;
       return refuseUpgrade(socket, 503);

@@ -33,6 +33,11 @@ export interface SandboxOptions {
   /** Time an instance stays pending, as EC2 boots it (default 5 s). */
   bootDelayMs?: number;
   deregistrationDelaySeconds?: number;
+  /**
+   * Second octet of the loopback block the instances' private IPs come from (127.N.x.y), so that
+   * two sandboxes on one machine (tests in parallel, a benchmark) never share an address.
+   */
+  ipBlock?: number;
   /** Use the stand-in even when the real Prometheus is installed. */
   standInPrometheus?: boolean;
   /** Rewrites the sandbox catalog before it is loaded (the benchmark tunes gate, drain and keep-warm). */
@@ -79,7 +84,7 @@ export async function startSandbox(options: SandboxOptions) {
       bootDelayMs: options.bootDelayMs ?? 5_000,
       // Above the board server's start-up time, so a new server is not briefly reported unhealthy.
       health: { delayMs: 2_500, intervalMs: 1_000, check: httpHealthCheck() },
-      privateIp: (n) => `127.77.${n >> 8}.${(n & 255) + 1}`,
+      privateIp: (n) => `127.${options.ipBlock ?? 77}.${n >> 8}.${(n & 255) + 1}`,
     });
     stops.push(() => emulator.close());
     seedService(emulator.state, service, {

@@ -136,7 +136,8 @@ export function startUserSession(settings: SessionSettings, observer: SessionObs
 
   const connect = () => {
     if (stopped) return;
-    const current = new WebSocket(settings.url, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+    // The board in the URL lets the load balancer keep a board's sessions on one server.
+    const current = new WebSocket(`${settings.url}?board=${encodeURIComponent(settings.board)}`, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
     socket = current;
     current.on('open', () => current.send(JSON.stringify({ type: 'join', board: settings.board, clientId: settings.clientId })));
     current.on('message', (data, isBinary) => {
