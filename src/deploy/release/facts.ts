@@ -69,6 +69,8 @@ export interface ReleaseFacts {
     startedAt: number | null;
     /** Boards on the old servers when the drain began: the users this release moves. */
     oldBoardsAtStart: number | null;
+    /** Since when the total of boards has been below the tolerance, without a break. */
+    dropSince: number | null;
     /** After "Wait" on an unknown count, the release asks again only after this. */
     quietUntil: number | null;
     /** Instances a human allowed to be retired although they could not be confirmed drained. */
@@ -109,7 +111,7 @@ export function initialReleaseFacts(plan: ReleasePlan): ReleaseFacts {
     gate: { startedAt: null, boards: null, passedAt: null },
     closedAt: null,
     delayWarning: null,
-    drain: { servers: [], baselineTotal: null, newBoards: {}, wave: 0, startedAt: null, oldBoardsAtStart: null, quietUntil: null, forced: [] },
+    drain: { servers: [], baselineTotal: null, newBoards: {}, wave: 0, startedAt: null, oldBoardsAtStart: null, dropSince: null, quietUntil: null, forced: [] },
     pausedFrom: null,
     pause: null,
     retire: { warmUntil: null, terminated: [] },

@@ -18,6 +18,12 @@ export interface ReleaseWorkflowOptions {
 }
 
 export type Ctx = StepContext<ReleaseFacts>;
+
+/**
+ * Users of a drained server are out of their boards for a moment while they reconnect, so the
+ * total dips during every wave. Only a fall that lasts this long is a loss worth pausing for.
+ */
+export const DROP_PERSISTS_MS = 15_000;
 export type Result = StepResult<ReleaseFacts>;
 
 export const to = (state: ReleaseState, facts: ReleaseFacts, wakeAt: number | null, extra: Partial<Result> = {}): Result => ({ state, facts, wakeAt, ...extra });
@@ -287,7 +293,11 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
       const kind = asks.some((a) => a.kind === 'stuck') ? 'stuck' : 'unknown';
       return pause(ctx, next, { kind, reason: asks.map((a) => `${a.instanceId}: ${a.reason}`).join('; '), instanceIds: asks.map((a) => a.instanceId), at: now, by: BOT_ACTOR }, notes);
     }
-    if (plan.drop) return pause(ctx, next, { kind: 'drop', reason: plan.drop, instanceIds: [], at: now, by: BOT_ACTOR }, notes);
+    const dropSince = plan.drop ? (facts.drain.dropSince ?? now) : null;
+    next.drain.dropSince = dropSince;
+    if (plan.drop && dropSince !== null && now - dropSince >= DROP_PERSISTS_MS) {
+      return pause(ctx, next, { kind: 'drop', reason: `${plan.drop} for ${formatDuration(now - dropSince)}`, instanceIds: [], at: now, by: BOT_ACTOR }, notes);
+    }
     if (plan.done) return to('retiring', next, now, { notes });
     return to('draining', next, now + (service.drain?.pollInterval ?? 5_000), { notes });
   }
