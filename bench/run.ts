@@ -1,0 +1,121 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { z } from 'zod';
+import { createLogger } from '../src/observability/logger.js';
+import { SANDBOX_USERS, startSandbox } from '../src/sandbox/run/start-sandbox.js';
+import { slashCommandBody } from '../src/sandbox/slack/signing.js';
+import { startFakeSlack } from '../src/sandbox/slack/server.js';
+import { measureAcks, startBareBolt } from './ack-latency.js';
+import { measureFootprint } from './footprint.js';
+import { ackFigures, formatResults, type AckFigures, type BenchResults } from './results.js';
+import type { Strategy, SwapFigures } from './swap-figures.js';
+import { runSwapScenario } from './swap-scenario.js';
+
+/**
+ * `npm run bench`: guided swaps through the bot at each size, the two baselines, slash-command
+ * acknowledgement latency and the bot's footprint. Every swap runs on a fresh sandbox, one after
+ * the other. Prints a table and writes bench/results.json.
+ *
+ * BENCH_SIZES=3,10 and BENCH_SKIP_BASELINES=1 run a subset for a quick check.
+ */
+const list = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'expected server counts such as 3,10,30')
+  .transform((s) => s.split(',').map(Number));
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const benchEnv = z.object({
+  BENCH_SIZES: list.default([3, 10, 30]),
+  BENCH_SKIP_BASELINES: flag.default(false),
+  BENCH_BASELINE_SERVERS: z.coerce.number().int().min(1).default(10),
+  BENCH_SESSIONS_PER_SERVER: z.coerce.number().int().min(3).default(100),
+  BENCH_EDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+  BENCH_ACK_REQUESTS: z.coerce.number().int().min(1).default(500),
+  BENCH_ACK_CONCURRENCY: z.coerce.number().int().min(1).default(50),
+});
+
+/** Of each server's sessions, this many connect once the new servers are healthy. */
+const ARRIVING_PER_SERVER = 2;
+const ACK_WARMUP = 20;
+/** Apart from the swaps' block and the tests' blocks. */
+const ACK_IP_BLOCK = 231;
+const BARE_TOKEN = 'xoxb-bench-bare-bolt';
+const RESULTS = new URL('./results.json', import.meta.url);
+
+const began = Date.now();
+const say = (line: string) => process.stdout.write(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+async function ackAndFootprint(requests: number, concurrency: number): Promise<{ ack: AckFigures; footprint: BenchResults['footprint'] }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'release-bot-bench-ack-'));
+  const logger = createLogger({ level: 'info', secrets: [], destination: pino.destination({ dest: join(dataDir, 'sandbox.log'), sync: false }), name: 'sandbox' });
+  say('ack: starting a sandbox for the bot');
+  const sandbox = await startSandbox({ dataDir, fleetSize: 2, ipBlock: ACK_IP_BLOCK, logger });
+  const bareSlack = await startFakeSlack({ token: BARE_TOKEN, channels: [], users: [] });
+  const bare = await startBareBolt({ signingSecret: sandbox.signingSecret, token: BARE_TOKEN, slackApiUrl: bareSlack.apiUrl, command: '/release' });
+  try {
+    const releaser = SANDBOX_USERS[1];
+    const channel = sandbox.service.slack.deployChannel;
+    const body = (responseUrl: () => string) => () =>
+      slashCommandBody({ command: '/release', text: 'status', user_id: releaser.id, user_name: releaser.name, channel_id: channel, team_id: 'T0SANDBOX1', response_url: responseUrl(), trigger_id: `${Date.now()}.bench` });
+    const load = (url: string, responseUrl: () => string, count: number) => measureAcks({ url, signingSecret: sandbox.signingSecret, requests: count, concurrency, body: body(responseUrl) });
+    const botResponseUrl = () => sandbox.slack.createResponseUrl({ user: releaser.id, channel });
+    const bareResponseUrl = () => bareSlack.createResponseUrl({ user: releaser.id, channel });
+
+    await load(sandbox.botUrl, botResponseUrl, ACK_WARMUP);
+    const botMs = await load(sandbox.botUrl, botResponseUrl, requests);
+    await load(bare.url, bareResponseUrl, ACK_WARMUP);
+    const bareMs = await load(bare.url, bareResponseUrl, requests);
+    const ack = ackFigures(botMs, bareMs, concurrency);
+    say(`ack: bot p50 ${ack.p50Ms} ms, p99 ${ack.p99Ms} ms; bare Bolt p99 ${ack.bareBoltP99Ms} ms`);
+
+    const measured = await measureFootprint(sandbox.botEnv);
+    const footprint = { startupMs: Math.round(measured.startupMs), rssMb: Math.round(measured.rssMb) };
+    say(`footprint: ready ${footprint.startupMs} ms after process start (startBot itself ${Math.round(measured.startBotMs)} ms), ${footprint.rssMb} MB resident`);
+    return { ack, footprint };
+  } finally {
+    await bare.stop();
+    await bareSlack.close();
+    await sandbox.stop();
+    logger.flush();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const options = benchEnv.parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith('BENCH_') && value)));
+  const runs: { strategy: Strategy; servers: number }[] = [
+    ...options.BENCH_SIZES.map((servers) => ({ strategy: 'guided' as const, servers })),
+    ...(options.BENCH_SKIP_BASELINES
+      ? []
+      : (['terminate-after-healthy', 'drain-all-at-once'] as const).map((strategy) => ({ strategy, servers: options.BENCH_BASELINE_SERVERS }))),
+  ];
+  say(`bench: ${runs.map((r) => `${r.strategy} ×${r.servers}`).join(', ')}; ${options.BENCH_SESSIONS_PER_SERVER} sessions per server, an edit every ${options.BENCH_EDIT_INTERVAL_MS} ms each`);
+
+  const { ack, footprint } = await ackAndFootprint(options.BENCH_ACK_REQUESTS, options.BENCH_ACK_CONCURRENCY);
+  const swaps: SwapFigures[] = [];
+  for (const run of runs) {
+    const figures = await runSwapScenario({
+      ...run,
+      sessionsPerServer: options.BENCH_SESSIONS_PER_SERVER,
+      arrivingPerServer: ARRIVING_PER_SERVER,
+      editIntervalMs: options.BENCH_EDIT_INTERVAL_MS,
+      say,
+    });
+    say(`${run.strategy} ×${run.servers}: ${JSON.stringify(figures)}`);
+    swaps.push(figures);
+  }
+
+  const results: BenchResults = { swaps, ack, footprint };
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\n${formatResults(results)}\n\n`);
+  say(`bench: done in ${((Date.now() - began) / 60_000).toFixed(1)} min; wrote ${RESULTS.pathname}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
