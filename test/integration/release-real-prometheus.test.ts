@@ -26,12 +26,12 @@ describe.skipIf(binary.skip)('a release guided by the real Prometheus binary', (
     await world.command(USERS.approver, 'board 1.1.0 --reason exporter failure drill', '/release');
     const plan = await waitFor(() => world.parents().find((p) => text(p).includes(RELEASE_ACTIONS.start)), 20_000, 'the plan');
     await world.click(USERS.approver, plan, RELEASE_ACTIONS.start);
-    await waitFor(() => world.thread(plan).some((m) => /wave 1/i.test(m.text)), 90_000, 'the first wave');
+    await waitFor(() => world.thread(plan).some((m) => /wave 1/i.test(m.text)), 180_000, 'the first wave');
 
     const hooked = new Set(world.sim!.hookCalls.map((h) => h.instanceId));
     const waiting = oldFleet.find((id) => !hooked.has(id)) ?? oldFleet[0];
     world.sim!.breakExporter(waiting);
-    await waitFor(() => world.parents().some((p) => p.ts === plan.ts && /paused/i.test(text(p))), 60_000, 'the release to pause');
+    await waitFor(() => world.parents().some((p) => p.ts === plan.ts && /paused/i.test(text(p))), 120_000, 'the release to pause');
 
     const story = world.thread(plan).map(text).join('\n');
     expect(story).toContain(waiting);
