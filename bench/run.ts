@@ -30,7 +30,7 @@ const benchEnv = z.object({
   BENCH_SKIP_BASELINES: flag.default(false),
   BENCH_BASELINE_SERVERS: z.coerce.number().int().min(1).default(10),
   BENCH_SESSIONS_PER_SERVER: z.coerce.number().int().min(3).default(100),
-  BENCH_EDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+  BENCH_EDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   BENCH_ACK_REQUESTS: z.coerce.number().int().min(1).default(500),
   BENCH_ACK_CONCURRENCY: z.coerce.number().int().min(1).default(50),
 });

@@ -37,15 +37,22 @@ const SWAP_TIMEOUT_MS = 20 * 60_000;
 const JOIN_TIMEOUT_MS = 3 * 60_000;
 const SETTLE_TIMEOUT_MS = 60_000;
 
-/** Every old board server answers /healthz at its private IP: the processes are up, not only the instances. */
+/**
+ * Every old board server answers /healthz at its private IP and is healthy in the load
+ * balancer's group: users who connected while a target was still unhealthy would be hashed onto
+ * other servers, and their boards would start split over two servers.
+ */
 async function fleetServing(sandbox: Sandbox, ids: string[]): Promise<void> {
-  const ips = sandbox.emulator.state.ec2.instances().filter((i) => ids.includes(i.instanceId)).map((i) => i.privateIp);
+  const { ec2, elb } = sandbox.emulator.state;
+  const group = sandbox.service.targetGroups[sandbox.service.targetGroups.length - 1];
+  const ips = ec2.instances().filter((i) => ids.includes(i.instanceId)).map((i) => i.privateIp);
   const answers = (ip: string) =>
     fetch(`http://${ip}:${APP_PORT}/healthz`, { signal: AbortSignal.timeout(1_000) }).then(
       (r) => r.ok,
       () => false,
     );
-  await pollUntil(async () => (await Promise.all(ips.map(answers))).every(Boolean), JOIN_TIMEOUT_MS, 250, `${ids.length} board servers to answer`);
+  const healthy = () => elb.describeHealth(group).filter((t) => ids.includes(t.instanceId) && t.state === 'healthy').length === ids.length;
+  await pollUntil(async () => healthy() && (await Promise.all(ips.map(answers))).every(Boolean), JOIN_TIMEOUT_MS, 250, `${ids.length} board servers to answer and be healthy`);
 }
 
 /** The baselines use the bot's own adapters, driven by a plain script instead of the bot. */
@@ -113,7 +120,7 @@ export async function runSwapScenario(options: ScenarioOptions): Promise<SwapFig
     });
     const load = users;
     await pollUntil(() => load.stats().joined === load.residents, JOIN_TIMEOUT_MS, 250, `${load.residents} sessions to join their boards`);
-    say(`${label}: ${load.residents} sessions in their boards; swapping to ${FROM_VERSION_TO} (${options.arrivingPerServer * servers} more arrive once the new servers are healthy)`);
+    say(`${label}: ${load.residents} sessions in their boards (${load.stats().boardsOpen} board${load.stats().boardsOpen === 1 ? '' : 's'} open for ${load.boards} in use); swapping to ${FROM_VERSION_TO} (${options.arrivingPerServer * servers} more arrive once the new servers are healthy)`);
 
     const observer = observeSwap(sandbox, load, oldIds);
     const lag = monitorEventLoopDelay({ resolution: 20 });

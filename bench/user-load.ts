@@ -43,11 +43,15 @@ export function startUserLoad(options: UserLoadOptions) {
     const sum = (pick: (s: (typeof stats)[number]) => number) => stats.reduce((n, s) => n + pick(s), 0);
     const sessionsByServer: Record<string, number> = {};
     for (const s of stats) for (const [server, n] of Object.entries(s.sessionsByServer)) sessionsByServer[server] = (sessionsByServer[server] ?? 0) + n;
-    return { sessions: sum((s) => s.sessions), joined: sum((s) => s.joined), outOfBoard: sum((s) => s.outOfBoard), lostSessions: sum((s) => s.lostSessions), sessionsByServer };
+    // Per group: a board both groups have open on one server counts twice.
+    const boardsOpen = sum((s) => Object.values(s.boardsByServer).reduce((n, b) => n + b, 0));
+    return { sessions: sum((s) => s.sessions), joined: sum((s) => s.joined), outOfBoard: sum((s) => s.outOfBoard), lostSessions: sum((s) => s.lostSessions), sessionsByServer, boardsOpen };
   };
 
   return {
     sessions,
+    /** Distinct boards the sessions work on. */
+    boards,
     residents: residentCount,
     events,
     /** Everyone started so far, added up. */
