@@ -7,8 +7,19 @@ const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
 };
 
-const TAG_CONDITION = /^(aws:RequestTag\/|aws:ResourceTag\/|ec2:CreateAction$)/;
-const TARGET_GROUP = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\//;
+const MANAGED_BY = 'release-bot:managed-by';
+/**
+ * The condition keys that can hold each mutating action to the bot's own tag: a launch can only
+ * require the tag in the request, an existing resource can only be checked for it, and tags may be
+ * written without that check only as part of the launch.
+ */
+const TAG_GUARDS: Record<string, RegExp> = {
+  'ec2:RunInstances': /^aws:RequestTag\//,
+  'ec2:CreateTags': /^(aws|ec2):ResourceTag\/|^ec2:CreateAction$/,
+  'ec2:TerminateInstances': /^(aws|ec2):ResourceTag\//,
+  'elasticloadbalancing:RegisterTargets': /^(aws|elasticloadbalancing):ResourceTag\//,
+  'elasticloadbalancing:DeregisterTargets': /^(aws|elasticloadbalancing):ResourceTag\//,
+};
 /** RunInstances also needs the resources an instance is launched from; the instance itself is what must be tag-guarded. */
 const LAUNCH_INPUT = /^arn:aws[a-z-]*:ec2:[^:]*:[^:]*:(image|launch-template|subnet|network-interface|security-group|key-pair)\//;
 
@@ -59,12 +70,13 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
 }
 
-function tagConditioned(statement: Statement): boolean {
-  return Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).some((key) => TAG_CONDITION.test(key)));
-}
-
-function onlyTargetGroups(statement: Statement): boolean {
-  return list(statement.Resource).every((arn) => TARGET_GROUP.test(arn));
+/** An exact-match condition that the bot's tag is present, or that tags are written by RunInstances itself. */
+function tagGuarded(statement: Statement, action: string): boolean {
+  const keys = TAG_GUARDS[action];
+  const exact = statement.Condition?.StringEquals ?? {};
+  return Object.entries(exact).some(
+    ([key, value]) => keys.test(key) && (key === 'ec2:CreateAction' ? value === 'RunInstances' : key.endsWith(`/${MANAGED_BY}`) && value === 'release-bot'),
+  );
 }
 
 const isMutating = (action: string) => !/:(Describe|List|Get)/.test(action);
@@ -99,18 +111,24 @@ describe('the README’s IAM policy', () => {
     expect(unused).toEqual([]);
   });
 
-  it('guards every mutating action with a tag condition or limits it to target groups', () => {
+  it('knows how to tag-guard every mutating action the adapter calls', () => {
     const mutating = called.filter(isMutating);
     expect(mutating.length).toBeGreaterThanOrEqual(5);
-    const guarded = (s: Statement) => tagConditioned(s) || onlyTargetGroups(s);
-    const unguarded = mutating.flatMap((action) =>
+    expect(mutating.filter((action) => !TAG_GUARDS[action])).toEqual([]);
+  });
+
+  it('holds every mutating action to the bot’s tag in every statement that grants it', () => {
+    const unguarded = called.filter(isMutating).flatMap((action) =>
       statements
-        .filter((s) => grants(s, action) && !guarded(s))
+        .filter((s) => grants(s, action) && !tagGuarded(s, action))
         .filter((s) => !(action === 'ec2:RunInstances' && list(s.Resource).every((arn) => LAUNCH_INPUT.test(arn))))
         .map((s) => `${action} in ${name(s)}`),
     );
     expect(unguarded).toEqual([]);
-    expect(mutating.filter((action) => !statements.some((s) => grants(s, action) && guarded(s)))).toEqual([]);
+  });
+
+  it('grants every mutating action somewhere with the tag guard', () => {
+    expect(called.filter(isMutating).filter((action) => !statements.some((s) => grants(s, action) && tagGuarded(s, action)))).toEqual([]);
   });
 
   it('lets CreateTags reach existing instances only when the bot launched them', () => {
