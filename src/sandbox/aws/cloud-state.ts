@@ -20,6 +20,10 @@ export interface CloudStateOptions {
     delayMs?: number;
     /** Between health checks (default 5 s). */
     intervalMs?: number;
+    /** Passes in a row that bring an unhealthy target back (default 5, as ALB). */
+    healthyThreshold?: number;
+    /** Failures in a row that make a target unhealthy (default 2, as ALB). */
+    unhealthyThreshold?: number;
     /** Default: every running instance is healthy. The sandbox probes its board servers here. */
     check?: HealthChecker;
   };
@@ -62,6 +66,8 @@ export class CloudState {
     this.elb = new ElbState(ctx, this.ec2, {
       healthDelayMs: options.health?.delayMs ?? 2_000,
       healthIntervalMs: options.health?.intervalMs ?? 5_000,
+      healthyThreshold: options.health?.healthyThreshold ?? 5,
+      unhealthyThreshold: options.health?.unhealthyThreshold ?? 2,
       check: options.health?.check ?? (() => true),
     });
     this.events.on('instance-shutting-down', (instance) => this.elb.deregisterInstance(instance.instanceId));

@@ -9,6 +9,10 @@ export interface ElbOptions {
   healthDelayMs: number;
   /** Between health checks of a registered target. */
   healthIntervalMs: number;
+  /** Consecutive passes that bring an unhealthy target back (ALB's HealthyThresholdCount). */
+  healthyThreshold: number;
+  /** Consecutive failures that make a target unhealthy (ALB's UnhealthyThresholdCount). */
+  unhealthyThreshold: number;
   check: HealthChecker;
 }
 
@@ -30,6 +34,8 @@ interface Registration {
   target: TargetRecord;
   /** Cancels the next health check or the end of draining. */
   cancel?: () => void;
+  /** Consecutive checks that disagreed with the current state. */
+  streak: number;
 }
 
 const REASONS = {
@@ -41,8 +47,10 @@ const REASONS = {
 
 /**
  * Target groups and their registrations. A registered target is `initial` until its first health
- * check passes on a running instance, then `healthy` or `unhealthy` by each later check; a
- * deregistered one is `draining` for the group's deregistration delay and then gone (`unused`).
+ * check passes on a running instance; after that, as on ALB, a healthy target turns unhealthy only
+ * after `unhealthyThreshold` failures in a row and back after `healthyThreshold` passes in a row, so
+ * one slow answer does not take a busy server out of service. A deregistered target is `draining`
+ * for the group's deregistration delay and then gone (`unused`).
  */
 export class ElbState {
   private readonly groups: TargetGroupRecord[] = [];
@@ -104,7 +112,7 @@ export class ElbState {
       const target: TargetRecord = healthy
         ? { targetGroupArn: arn, instanceId: id, port, state: 'healthy', since: this.ctx.time.now() }
         : { targetGroupArn: arn, instanceId: id, port, state: 'initial', reason, description, since: this.ctx.time.now() };
-      const registration: Registration = { target };
+      const registration: Registration = { target, streak: 0 };
       registered.set(key, registration);
       this.ctx.events.emit('target-changed', snapshot(target));
       this.scheduleCheck(registration, healthy ? this.options.healthIntervalMs : this.options.healthDelayMs);
@@ -171,14 +179,23 @@ export class ElbState {
     const verdict = instance?.state === 'running' ? await this.probe(instance, group, target.port) : undefined;
     // The target may have been deregistered while the probe was in flight.
     if (!this.isCurrent(registration) || target.state === 'draining') return;
-    if (verdict === true) this.setState(registration, 'healthy');
-    else if (verdict === undefined && target.state === 'initial') {
+    if (verdict === undefined && target.state === 'initial') {
       // Still booting: ELB keeps a pending instance in `initial`.
-    } else {
-      const failure = typeof verdict === 'object' ? verdict : { reason: REASONS.failed[0], description: REASONS.failed[1] };
-      this.setState(registration, 'unhealthy', failure.reason, failure.description);
-    }
+    } else if (verdict === true) this.passed(registration);
+    else this.failed(registration, typeof verdict === 'object' ? verdict : { reason: REASONS.failed[0], description: REASONS.failed[1] });
     this.scheduleCheck(registration, this.options.healthIntervalMs);
+  }
+
+  private passed(registration: Registration): void {
+    const { state } = registration.target;
+    registration.streak = state === 'unhealthy' ? registration.streak + 1 : 0;
+    if (state === 'initial' || registration.streak >= this.options.healthyThreshold) this.setState(registration, 'healthy');
+  }
+
+  private failed(registration: Registration, failure: { reason: string; description?: string }): void {
+    const { state } = registration.target;
+    registration.streak = state === 'unhealthy' ? 0 : registration.streak + 1;
+    if (state === 'unhealthy' || registration.streak >= this.options.unhealthyThreshold) this.setState(registration, 'unhealthy', failure.reason, failure.description);
   }
 
   private async probe(instance: InstanceRecord, group: TargetGroupRecord, port: number): Promise<HealthVerdict> {

@@ -152,12 +152,15 @@ describe('ELBv2 target health through the SDK', () => {
     const id = await launchOne();
     emulator.faults.neverHealthy(id, 'Target.ResponseCodeMismatch');
     await register(id);
-    await time.advance(10_000);
+    for (let check = 0; check < 3; check++) await time.advance(5_000);
     expect(await healthOf(id)).toEqual([
       { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [500]' },
     ]);
     emulator.faults.heal(id);
+    // Back in service after five passes in a row, ALB's default healthy threshold.
     await time.advance(5_000);
+    expect((await healthOf(id))?.[0]?.State).toBe('unhealthy');
+    await time.advance(20_000);
     expect(await healthOf(id)).toEqual([{ State: 'healthy' }]);
   });
 
@@ -195,12 +198,14 @@ describe('pluggable health checks', () => {
 
   afterEach(() => new Promise<void>((resolve) => board.close(() => resolve())));
 
-  it('follows an HTTP probe of the instance’s server, async, on the fake clock', async () => {
+  it('follows an HTTP probe of the instance’s server, async, on the fake clock, taking a serving target out only after two failures in a row', async () => {
     const id = await launchOne();
     await register(id);
     await time.advance(10_000);
     expect(await healthOf(id)).toEqual([{ State: 'healthy' }]);
     status = 503;
+    await time.advance(5_000);
+    expect(await healthOf(id)).toEqual([{ State: 'healthy' }]);
     await time.advance(5_000);
     expect(await healthOf(id)).toEqual([{ State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [503]' }]);
   });

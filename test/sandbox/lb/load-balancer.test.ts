@@ -76,13 +76,15 @@ describe('the sandbox load balancer', () => {
     expect(stateOf(b)).toBe('initial');
     expect(await answers(4)).toEqual(['A', 'A', 'A', 'A']);
 
+    // Two failed checks in a row make a target unhealthy, as ALB's default threshold.
+    await time.advance(HEALTH_MS);
     await time.advance(HEALTH_MS);
     expect(stateOf(b)).toBe('unhealthy');
     expect(await answers(4)).toEqual(['A', 'A', 'A', 'A']);
     expect(await servedBy(await websocket())).toBe('A');
 
     emulator.faults.heal(b.instanceId);
-    await time.advance(HEALTH_MS);
+    for (let pass = 0; pass < 5; pass++) await time.advance(HEALTH_MS);
     expect(stateOf(b)).toBe('healthy');
     expect((await answers(4)).sort()).toEqual(['A', 'A', 'B', 'B']);
     const sockets = await Promise.all([websocket(), websocket()]);
