@@ -11,21 +11,28 @@ export type AccessAnswer = { allowed: true } | { allowed: false; problem: string
  * Access is granted by the catalog only: an empty list means nobody, because a deploy tool that
  * fails open lets anyone move production.
  */
-export async function checkAccess(
+export function checkAccess(service: ServiceConfig, permission: Permission, userId: string, directory: Directory): Promise<AccessAnswer> {
+  return checkAnyAccess(service, [permission], VERB[permission], userId, directory);
+}
+
+/** Access through any of several lists; a refusal names every list, so it says who may. */
+export async function checkAnyAccess(
   service: ServiceConfig,
-  permission: Permission,
+  permissions: readonly Permission[],
+  verb: string,
   userId: string,
   directory: Directory,
 ): Promise<AccessAnswer> {
-  const principals = service.access[permission];
+  const principals = [...new Set(permissions.flatMap((p) => service.access[p]))];
   if (principals.includes(userId)) return { allowed: true };
   for (const groupId of principals.filter((p) => p.startsWith('S'))) {
     if ((await directory.membersOf(groupId)).includes(userId)) return { allowed: true };
   }
   const who = principals.length > 0 ? principals.map((p) => (p.startsWith('S') ? `<!subteam^${p}>` : `<@${p}>`)).join(', ') : 'nobody yet';
+  const lists = permissions.map((p) => `access.${p}`).join(' or ');
   return {
     allowed: false,
-    problem: `You are not allowed to ${VERB[permission]} ${service.name}.`,
-    valid: `Allowed (access.${permission} of ${service.name} in the service catalog): ${who}.`,
+    problem: `You are not allowed to ${verb} ${service.name}.`,
+    valid: `Allowed (${lists} of ${service.name} in the service catalog): ${who}.`,
   };
 }

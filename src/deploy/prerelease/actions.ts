@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../../config/catalog.js';
 import { formatDuration } from '../../config/duration.js';
-import { checkAccess } from '../access.js';
+import { checkAccess, checkAnyAccess } from '../access.js';
 import type { Directory } from '../ports.js';
 import type { ActionKind } from '../records.js';
 import { minSoakEndsAt } from '../soak.js';
@@ -49,9 +49,8 @@ export async function checkPrereleaseAction(input: {
     return { ok: false, problem: `The canary is not soaking yet (it is ${deploy.state.replace('_', ' ')}).`, valid: 'Approve or extend once the thread says the canary is in service.' };
   }
   if (action === 'extend') {
-    const deployer = await checkAccess(service, 'deploy', actor, input.directory);
-    const approver = deployer.allowed ? deployer : await checkAccess(service, 'approve', actor, input.directory);
-    return approver.allowed ? { ok: true } : { ok: false, problem: approver.problem, valid: approver.valid };
+    const access = await checkAnyAccess(service, ['deploy', 'approve'], 'extend the soak of', actor, input.directory);
+    return access.allowed ? { ok: true } : { ok: false, problem: access.problem, valid: access.valid };
   }
   const access = await checkAccess(service, 'approve', actor, input.directory);
   if (!access.allowed) return { ok: false, problem: access.problem, valid: access.valid };
