@@ -1,7 +1,8 @@
 import { formatDuration } from '../../config/duration.js';
-import { DependencyError, type Changelog, type Fleet, type NewErrors, type TargetHealth } from '../ports.js';
+import { DependencyError, type Changelog, type Fleet, type NewErrors } from '../ports.js';
 import type { ActionRecord, Outcome, ThreadNote } from '../records.js';
 import { minSoakEndsAt, soakVerdict } from '../soak.js';
+import { describeTargets, healthByInstance } from '../target-health.js';
 import { BOT_ACTOR, type StepContext, type StepResult, type Workflow } from '../workflow.js';
 import type { Decision, PrereleaseFacts, PrereleaseState, SeenIssue } from './facts.js';
 
@@ -301,18 +302,6 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
 
 function decisionFrom(action: ActionRecord, kind: 'approved' | 'rejected'): Decision {
   return { kind, by: action.actor, reason: action.reason, at: action.at };
-}
-
-function healthByInstance(targets: TargetHealth[]): PrereleaseFacts['health'] {
-  const worst: PrereleaseFacts['health'] = {};
-  for (const t of targets) if (worst[t.instanceId] === undefined || worst[t.instanceId] === 'healthy') worst[t.instanceId] = t.state;
-  return worst;
-}
-
-function describeTargets(targets: TargetHealth[]): string {
-  return targets
-    .map((t) => `${t.instanceId} ${t.state}${t.reason ? ` (${t.reason}${t.description ? `: ${t.description}` : ''})` : ''} in ${t.targetGroupArn.split(':').pop()}`)
-    .join('; ');
 }
 
 function messageOf(error: unknown): string {

@@ -3,6 +3,7 @@ import { formatDuration } from '../../config/duration.js';
 import { planDrain, type DrainPolicy, type DrainServer } from '../drain.js';
 import { DependencyError, type BoardCount, type BoardCounts, type Changelog, type DrainHook, type Fleet, type Tickets } from '../ports.js';
 import type { ActionRecord, ThreadNote } from '../records.js';
+import { describeTargets, healthByInstance } from '../target-health.js';
 import { BOT_ACTOR, type StepContext, type StepResult, type Workflow } from '../workflow.js';
 import { newFleetIds, PAUSABLE, type PauseQuestion, type ReleaseFacts, type ReleaseState } from './facts.js';
 import { rollingBack } from './rollback.js';
@@ -182,10 +183,9 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
     }
     const ids = newFleetIds(facts);
     const targets = await fleet.health(service, ids);
-    const health: ReleaseFacts['health'] = {};
-    for (const t of targets) if (health[t.instanceId] === undefined || health[t.instanceId] === 'healthy') health[t.instanceId] = t.state;
+    const health = healthByInstance(targets);
     const unhealthy = targets.filter((t) => t.state !== 'healthy');
-    const healthReason = unhealthy.length > 0 ? unhealthy.map((t) => `${t.instanceId} ${t.state}${t.reason ? ` (${t.reason})` : ''}`).join('; ') : null;
+    const healthReason = unhealthy.length > 0 ? describeTargets(unhealthy) : null;
     facts = { ...facts, health, healthReason };
     if (unhealthy.length === 0 && targets.length > 0) {
       return to('gating', { ...facts, gate: { ...facts.gate, startedAt: now } }, now, {
