@@ -6,6 +6,8 @@ export const APPROVE_REASON_CALLBACK = 'prerelease_approve_reason';
 export const FORCE_REASON_CALLBACK = 'release_force_reason';
 export const REASON_BLOCK = 'reason';
 export const REASON_ACTION = 'reason_input';
+/** Slack enforces it in the dialog; the handler enforces it again, since a payload can be forged. */
+export const REASON_MAX_LENGTH = 500;
 
 /** Decisions that override a safety check ask why; the answer goes into the audit trail and the thread. */
 export function reasonModal(options: { callbackId: string; deployId: string; title: string; submit: string; problem: string; question: string }): View {
@@ -22,7 +24,7 @@ export function reasonModal(options: { callbackId: string; deployId: string; tit
         type: 'input',
         block_id: REASON_BLOCK,
         label: { type: 'plain_text', text: options.question.slice(0, 2000) },
-        element: { type: 'plain_text_input', action_id: REASON_ACTION, multiline: true, min_length: 3, max_length: 500 },
+        element: { type: 'plain_text_input', action_id: REASON_ACTION, multiline: true, min_length: 3, max_length: REASON_MAX_LENGTH },
       },
     ],
   };

@@ -3,7 +3,7 @@ import type { ServiceConfig } from '../../config/catalog.js';
 import type { ActionKind } from '../../deploy/records.js';
 import type { StoredDeploy } from '../../deploy/store-port.js';
 import { createKeyedMutex } from '../../util/keyed-mutex.js';
-import { reasonFrom, REASON_BLOCK, reasonModal } from '../blocks/reason-modal.js';
+import { reasonFrom, REASON_BLOCK, REASON_MAX_LENGTH, reasonModal } from '../blocks/reason-modal.js';
 import { renderUserError } from '../blocks/user-error.js';
 import type { SlackDeps } from '../deps.js';
 import { ackTimer } from './ack-timer.js';
@@ -70,7 +70,12 @@ export function registerDeployButtons<A extends ActionKind>(app: App, deps: Slac
 
   app.view(buttons.reason.callbackId, async ({ ack, body, view }) => {
     const timer = ackTimer(deps.metrics, 'view');
-    const result = await record(view.private_metadata, buttons.reason.action, body.user.id, reasonFrom(view)).catch(
+    const reason = reasonFrom(view);
+    if (reason !== null && reason.length > REASON_MAX_LENGTH) {
+      await ack({ response_action: 'errors', errors: { [REASON_BLOCK]: `A reason has at most ${REASON_MAX_LENGTH} characters; this one has ${reason.length}. Nothing was recorded.` } });
+      return timer.done();
+    }
+    const result = await record(view.private_metadata, buttons.reason.action, body.user.id, reason).catch(
       (error: Error): ButtonCheck => ({ ok: false, problem: `Your decision could not be recorded: ${error.message}`, valid: 'Nothing changed. Try again in a moment.' }),
     );
     await ack(result.ok ? undefined : { response_action: 'errors', errors: { [REASON_BLOCK]: `${result.problem} ${result.valid}`.slice(0, 150) } });
