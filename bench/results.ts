@@ -48,7 +48,7 @@ export function formatResults(results: BenchResults): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(line),
     '',
-    `ack: ${ack.requests} signed slash commands, ${ack.concurrency} at a time: p50 ${ack.p50Ms} ms, p99 ${ack.p99Ms} ms (bare Bolt app p99 ${ack.bareBoltP99Ms} ms)`,
+    `ack: ${ack.requests} signed slash commands and button clicks, ${ack.concurrency} at a time: p50 ${ack.p50Ms} ms, p99 ${ack.p99Ms} ms (bare Bolt app p99 ${ack.bareBoltP99Ms} ms)`,
     `footprint: ready ${footprint.startupMs} ms after process start, ${footprint.rssMb} MB resident`,
   ].join('\n');
 }

@@ -5,17 +5,16 @@ import pino from 'pino';
 import { z } from 'zod';
 import { createLogger } from '../src/observability/logger.js';
 import { SANDBOX_USERS, startSandbox } from '../src/sandbox/run/start-sandbox.js';
-import { slashCommandBody } from '../src/sandbox/slack/signing.js';
 import { startFakeSlack } from '../src/sandbox/slack/server.js';
-import { measureAcks, startBareBolt } from './ack-latency.js';
-import { measureFootprint } from './footprint.js';
+import { measureAcks, mixedAckTraffic } from './ack-latency.js';
+import { startReportingChild, type ReportingChild } from './reporting-child.js';
 import { ackFigures, formatResults, type AckFigures, type BenchResults } from './results.js';
 import type { Strategy, SwapFigures } from './swap-figures.js';
 import { runSwapScenario } from './swap-scenario.js';
 
 /**
- * `npm run bench`: guided swaps through the bot at each size, the two baselines, slash-command
- * acknowledgement latency and the bot's footprint. Every swap runs on a fresh sandbox, one after
+ * `npm run bench`: guided swaps through the bot at each size, the two baselines, acknowledgement
+ * latency of slash commands and button clicks and the bot's footprint. Every swap runs on a fresh sandbox, one after
  * the other. Prints a table and writes bench/results.json.
  *
  * BENCH_SIZES=3,10 and BENCH_SKIP_BASELINES=1 run a subset for a quick check.
@@ -46,35 +45,45 @@ const RESULTS = new URL('./results.json', import.meta.url);
 const began = Date.now();
 const say = (line: string) => process.stdout.write(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
+const botReport = z.object({ port: z.number(), startupMs: z.number(), startBotMs: z.number(), rssMb: z.number() });
+const bareReport = z.object({ port: z.number() });
+const eventsUrl = (port: number) => `http://127.0.0.1:${port}/slack/events`;
+
+/**
+ * The bot and a bare Bolt app each run in their own process, as in production, against the same
+ * sandbox; this process only sends the load. The bot's footprint is read as it starts.
+ */
 async function ackAndFootprint(requests: number, concurrency: number): Promise<{ ack: AckFigures; footprint: BenchResults['footprint'] }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'release-bot-bench-ack-'));
   const logger = createLogger({ level: 'info', secrets: [], destination: pino.destination({ dest: join(dataDir, 'sandbox.log'), sync: false }), name: 'sandbox' });
-  say('ack: starting a sandbox for the bot');
+  say('ack: starting a sandbox, the bot and a bare Bolt app');
   const sandbox = await startSandbox({ dataDir, fleetSize: 2, ipBlock: ACK_IP_BLOCK, logger });
   const bareSlack = await startFakeSlack({ token: BARE_TOKEN, channels: [], users: [] });
-  const bare = await startBareBolt({ signingSecret: sandbox.signingSecret, token: BARE_TOKEN, slackApiUrl: bareSlack.apiUrl, command: '/release' });
+  const children: ReportingChild<unknown>[] = [];
   try {
+    const bot = await startReportingChild(new URL('./bot-process.ts', import.meta.url), { ...sandbox.botEnv, PORT: '0', DATA_DIR: join(dataDir, 'bench-bot'), LOG_LEVEL: 'silent' }, (r) => botReport.parse(r));
+    children.push(bot);
+    const bare = await startReportingChild(new URL('./bare-bolt-process.ts', import.meta.url), { SLACK_SIGNING_SECRET: sandbox.signingSecret, SLACK_BOT_TOKEN: BARE_TOKEN, SLACK_API_URL: bareSlack.apiUrl }, (r) => bareReport.parse(r));
+    children.push(bare);
+    const footprint = { startupMs: Math.round(bot.report.startupMs), rssMb: Math.round(bot.report.rssMb) };
+    say(`footprint: ready ${footprint.startupMs} ms after process start (startBot itself ${Math.round(bot.report.startBotMs)} ms), ${footprint.rssMb} MB resident`);
+
     const releaser = SANDBOX_USERS[1];
     const channel = sandbox.service.slack.deployChannel;
-    const body = (responseUrl: () => string) => () =>
-      slashCommandBody({ command: '/release', text: 'status', user_id: releaser.id, user_name: releaser.name, channel_id: channel, team_id: 'T0SANDBOX1', response_url: responseUrl(), trigger_id: `${Date.now()}.bench` });
-    const load = (url: string, responseUrl: () => string, count: number) => measureAcks({ url, signingSecret: sandbox.signingSecret, requests: count, concurrency, body: body(responseUrl) });
+    const load = (port: number, responseUrl: () => string, count: number) =>
+      measureAcks({ url: eventsUrl(port), signingSecret: sandbox.signingSecret, requests: count, concurrency, body: mixedAckTraffic({ user: releaser, channel, responseUrl }) });
     const botResponseUrl = () => sandbox.slack.createResponseUrl({ user: releaser.id, channel });
     const bareResponseUrl = () => bareSlack.createResponseUrl({ user: releaser.id, channel });
 
-    await load(sandbox.botUrl, botResponseUrl, ACK_WARMUP);
-    const botMs = await load(sandbox.botUrl, botResponseUrl, requests);
-    await load(bare.url, bareResponseUrl, ACK_WARMUP);
-    const bareMs = await load(bare.url, bareResponseUrl, requests);
+    await load(bot.report.port, botResponseUrl, ACK_WARMUP);
+    const botMs = await load(bot.report.port, botResponseUrl, requests);
+    await load(bare.report.port, bareResponseUrl, ACK_WARMUP);
+    const bareMs = await load(bare.report.port, bareResponseUrl, requests);
     const ack = ackFigures(botMs, bareMs, concurrency);
     say(`ack: bot p50 ${ack.p50Ms} ms, p99 ${ack.p99Ms} ms; bare Bolt p99 ${ack.bareBoltP99Ms} ms`);
-
-    const measured = await measureFootprint(sandbox.botEnv);
-    const footprint = { startupMs: Math.round(measured.startupMs), rssMb: Math.round(measured.rssMb) };
-    say(`footprint: ready ${footprint.startupMs} ms after process start (startBot itself ${Math.round(measured.startBotMs)} ms), ${footprint.rssMb} MB resident`);
     return { ack, footprint };
   } finally {
-    await bare.stop();
+    for (const child of children) await child.stop();
     await bareSlack.close();
     await sandbox.stop();
     logger.flush();

@@ -47,6 +47,6 @@ it('prints one aligned row per swap and the ack and footprint lines', () => {
   expect(lines[2]).toMatch(/^drain-all-at-once\s+10\s+1000\s+0\s+0\s+1663\/2686\/2801\s+21\.6\s+17\.4\s+1\.00–2\.00\s+44$/);
   expect(lines[3]).toMatch(/^guided\s+3\s+300\s/);
   expect(new Set(lines.slice(0, 4).map((l) => l.length)).size).toBe(1);
-  expect(text).toContain('ack: 500 signed slash commands, 50 at a time: p50 12.5 ms, p99 40 ms (bare Bolt app p99 20 ms)');
+  expect(text).toContain('ack: 500 signed slash commands and button clicks, 50 at a time: p50 12.5 ms, p99 40 ms (bare Bolt app p99 20 ms)');
   expect(text).toContain('footprint: ready 1800 ms after process start, 150 MB resident');
 });
