@@ -1,4 +1,5 @@
 import type { CommandSpec } from './spec.js';
+import { extraWords, tokenProblem } from './words.js';
 
 export const spec: CommandSpec = {
   command: '/prerelease',
@@ -12,27 +13,22 @@ export type PrereleaseRequest =
   | { kind: 'start'; service: string; version: string }
   | { kind: 'invalid'; problem: string; valid: string };
 
-const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const USAGE = '`/prerelease <service> <version>` (e.g. `/prerelease board 1.42.0`), `/prerelease list` or `/prerelease help`';
 
-/** Only plain tokens get past the grammar, so nothing a user types can reach Slack markup. */
 export function parsePrerelease(text: string): PrereleaseRequest {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0 || (words.length === 1 && words[0].toLowerCase() === 'help')) return { kind: 'help' };
   if (words.length === 1 && words[0].toLowerCase() === 'list') return { kind: 'list' };
-  const bad = words.find((w) => !TOKEN.test(w));
-  if (bad) {
-    return {
-      kind: 'invalid',
-      problem: 'The command contains characters a service name or version never has.',
-      valid: `Service names are letters, digits and dashes; versions look like 1.42.0. Use ${USAGE}.`,
-    };
+  if (words.some((w) => w.startsWith('--'))) {
+    return { kind: 'invalid', problem: '`/prerelease` has no options; it takes a service and a version.', valid: `Use ${USAGE}.` };
   }
+  const bad = tokenProblem(words);
+  if (bad) return { kind: 'invalid', problem: bad, valid: `Service names are letters, digits and dashes; versions look like 1.42.0. Use ${USAGE}.` };
   if (words.length === 1) {
     return { kind: 'invalid', problem: `The version is missing after \`${words[0]}\`.`, valid: `Use ${USAGE}.` };
   }
   if (words.length > 2) {
-    return { kind: 'invalid', problem: `Unexpected extra words: \`${words.slice(2).join(' ')}\`.`, valid: `Use ${USAGE}.` };
+    return { kind: 'invalid', problem: extraWords(words.slice(2)), valid: `Use ${USAGE}.` };
   }
   return { kind: 'start', service: words[0].toLowerCase(), version: words[1] };
 }

@@ -1,4 +1,5 @@
 import type { CommandSpec } from './spec.js';
+import { extraWords, quotedOption, tokenProblem } from './words.js';
 
 export const spec: CommandSpec = {
   command: '/release',
@@ -13,7 +14,6 @@ export type ReleaseCommand =
   | { kind: 'plan'; service: string; version?: string; reason?: string; overrideWindow: boolean }
   | { kind: 'invalid'; problem: string; valid: string };
 
-const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const USAGE = '`/release <service> [version] [--reason <why>] [--override-window]`, `/release status [service]`, `/release history <service>` or `/release help`';
 const MAX_REASON = 500;
 
@@ -37,7 +37,7 @@ export function parseRelease(text: string): ReleaseCommand {
   const flags = words.filter((w) => w.startsWith('--'));
   for (const flag of flags) {
     if (flag === '--override-window') overrideWindow = true;
-    else return invalid('That option does not exist.');
+    else return invalid(`That option does not exist${quotedOption(flag) ? `: ${quotedOption(flag)}` : ''}.`);
   }
   const args = words.filter((w) => !w.startsWith('--'));
   if (reason !== undefined) {
@@ -48,14 +48,15 @@ export function parseRelease(text: string): ReleaseCommand {
   if (args.length === 0 || (args.length === 1 && args[0].toLowerCase() === 'help')) {
     return reason || overrideWindow ? invalid('Name the service to release.') : { kind: 'help' };
   }
-  if (args.some((a) => !TOKEN.test(a))) return invalid('The command contains characters a service name or version never has.');
+  const bad = tokenProblem(args);
+  if (bad) return invalid(bad);
   const first = args[0].toLowerCase();
-  if (first === 'status') return args.length <= 2 ? { kind: 'status', service: args[1]?.toLowerCase() } : invalid(`Unexpected extra words: \`${args.slice(2).join(' ')}\`.`);
+  if (first === 'status') return args.length <= 2 ? { kind: 'status', service: args[1]?.toLowerCase() } : invalid(extraWords(args.slice(2)));
   if (first === 'history') {
     if (args.length === 1) return invalid('Name the service whose history you want.');
-    return args.length === 2 ? { kind: 'history', service: args[1].toLowerCase() } : invalid(`Unexpected extra words: \`${args.slice(2).join(' ')}\`.`);
+    return args.length === 2 ? { kind: 'history', service: args[1].toLowerCase() } : invalid(extraWords(args.slice(2)));
   }
-  if (args.length > 2) return invalid(`Unexpected extra words: \`${args.slice(2).join(' ')}\`. A reason goes after \`--reason\`.`);
+  if (args.length > 2) return invalid(`${extraWords(args.slice(2))} A reason goes after \`--reason\`.`);
   return { kind: 'plan', service: first, version: args[1], reason, overrideWindow };
 }
 
