@@ -51,7 +51,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, catalog } = options;
   const clock = options.clock ?? { now: () => Date.now() };
   const hookSecrets = Object.values(catalog.services).flatMap((s) => (s.drain?.hook.authHeader ? [options.rawEnv[s.drain.hook.authHeader.env] ?? ''] : []));
-  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: [...secretsOf(env), ...hookSecrets] });
+  // The AWS SDK reads these from the environment by itself, so the validated env never holds them.
+  const awsSecrets = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].map((name) => options.rawEnv[name] ?? '');
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: [...secretsOf(env), ...hookSecrets, ...awsSecrets] });
   const metrics = createMetrics();
   if (env.SENTRY_DSN) Sentry.init({ dsn: env.SENTRY_DSN, release: process.env.npm_package_version, enabled: true });
 
@@ -99,7 +101,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     onStepError: (deploy, error, retryAt) => {
       const system = error instanceof DependencyError ? error.system : 'internal';
       metrics.externalFailures.inc({ system });
-      logger.warn({ err: error, deployId: deploy.id, state: deploy.state, retryAt: new Date(retryAt).toISOString() }, 'step failed; it will be retried');
+      const fields = { err: error, deployId: deploy.id, state: deploy.state, retryAt: new Date(retryAt).toISOString() };
+      if (system === 'store') logger.error(fields, "the bot's database refused a write; no deploy takes another step until it accepts writes again");
+      else logger.warn(fields, 'step failed; it will be retried');
       if (!(error instanceof DependencyError)) Sentry.captureException(error);
     },
   });

@@ -30,6 +30,11 @@ const defaultRetryDelay = (failures: number) => Math.min(5 * 60_000, 5_000 * 2 *
 export class Runner {
   private readonly inFlight = new Set<string>();
   private readonly failures = new Map<string, { count: number; retryAt: number }>();
+  /**
+   * Steps whose commit the database refused. Their outside calls may have happened without being
+   * written down, so no step of any deploy runs until the database takes a write again.
+   */
+  private readonly unrecorded = new Map<string, { state: string; problem: string; since: number; retryAt: number }>();
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<number> | null = null;
   private again = false;
@@ -75,6 +80,7 @@ export class Runner {
 
   private async step(deploy: StoredDeploy, actions: Awaited<ReturnType<DeployStore['pendingActions']>>, now: number): Promise<boolean> {
     const { store, workflows, clock } = this.options;
+    if (this.unrecorded.size > 0) return this.recordUnrecorded(now);
     try {
       const workflow = workflows[deploy.kind];
       if (!workflow) throw new Error(`no workflow handles ${deploy.kind} deploys`);
@@ -112,6 +118,54 @@ export class Runner {
   }
 
   /**
+   * Writes down, for each deploy whose step the database refused, what happened. True once all is
+   * written: the database takes writes again and steps may run. Until then nothing runs, and the
+   * write is tried again after the same backoff as a failed step.
+   */
+  private async recordUnrecorded(now: number): Promise<boolean> {
+    const { store, clock } = this.options;
+    for (const [deployId, refused] of this.unrecorded) {
+      if (refused.retryAt > now) return false;
+      const deploy = await store.getDeploy(deployId).catch(() => null);
+      try {
+        if (deploy && deploy.finishedAt === null) {
+          await store.commitStep({
+            deployId,
+            expectedRevision: deploy.revision,
+            fromState: deploy.state,
+            toState: deploy.state,
+            facts: deploy.facts,
+            wakeAt: deploy.wakeAt,
+            outcome: null,
+            finishedAt: null,
+            startedAt: now,
+            at: clock.now(),
+            summary: `step not recorded: ${refused.problem}`,
+            audit: [{ actor: BOT_ACTOR, action: 'step_not_recorded', reason: refused.problem, data: { state: refused.state } }],
+            consumedActionIds: [],
+            notes: [
+              {
+                type: 'dependency',
+                system: 'store',
+                problem: refused.problem,
+                action: `The ${refused.state} step could not be recorded, so nothing else was done for ${formatDuration(now - refused.since)}, until the database took writes again. The ${refused.state} step runs again now; it is safe to repeat.`,
+              },
+            ],
+          });
+        }
+        this.unrecorded.delete(deployId);
+      } catch (error) {
+        const count = (this.failures.get(deployId)?.count ?? 0) + 1;
+        refused.retryAt = now + (this.options.retryDelayMs ?? defaultRetryDelay)(count);
+        this.failures.set(deployId, { count, retryAt: refused.retryAt });
+        this.options.onStepError?.(deploy ?? ({ id: deployId } as StoredDeploy), error, refused.retryAt);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * A failed step changes nothing: the same step runs again after a backoff. The thread hears
    * about the first failure of a streak only, so a flapping dependency cannot flood it.
    */
@@ -122,9 +176,13 @@ export class Runner {
     const retryAt = error instanceof DependencyError && error.retryAt && error.retryAt > now ? error.retryAt : now + delay;
     this.failures.set(deploy.id, { count, retryAt });
     this.options.onStepError?.(deploy, error, retryAt);
-    if (count > 1 || (error instanceof DependencyError && error.system === 'store')) return;
-    const system = error instanceof DependencyError ? error.system : 'store';
     const problem = error instanceof Error ? error.message : String(error);
+    const refuse = (storeProblem: string) => {
+      if (!this.unrecorded.has(deploy.id)) this.unrecorded.set(deploy.id, { state: deploy.state, problem: storeProblem, since: now, retryAt });
+    };
+    if (error instanceof DependencyError && error.system === 'store') return refuse(problem);
+    if (count > 1) return;
+    const system = error instanceof DependencyError ? error.system : 'store';
     try {
       await this.options.store.commitStep({
         deployId: deploy.id,
@@ -142,8 +200,8 @@ export class Runner {
         consumedActionIds: [],
         notes: [{ type: 'dependency', system, problem, action: `Nothing was changed; retrying the ${deploy.state} step in ${formatDuration(retryAt - now)}.` }],
       });
-    } catch {
-      // The store itself is failing: the in-memory backoff still holds and the step is retried.
+    } catch (storeFailure) {
+      if (storeFailure instanceof DependencyError && storeFailure.system === 'store') refuse(storeFailure.message);
     }
   }
 

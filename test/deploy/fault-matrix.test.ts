@@ -1,6 +1,20 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TAG } from '../../src/deploy/ports.js';
-import { PRERELEASE_ID, RELEASE_ID, startFaultWorld, type FaultWorld, type FaultWorldOptions } from './fault-world.js';
+import { createJiraTickets } from '../../src/adapters/jira/jira-tickets.js';
+import { createPrometheusBoardCounts } from '../../src/adapters/prometheus/board-counts.js';
+import { createSentryNewErrors } from '../../src/adapters/sentry/new-errors.js';
+import { TAG, type BoardCounts, type Tickets } from '../../src/deploy/ports.js';
+import { retryJira } from '../../src/deploy/release/jira-retry.js';
+import type { DeployStore } from '../../src/deploy/store-port.js';
+import { SANDBOX_JIRA_USER } from '../../src/sandbox/jira/auth.js';
+import { startFakeJira, type FakeJira } from '../../src/sandbox/jira/fake-jira.js';
+import { startFakePrometheus, type FakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
+import { startFakeSentry, type FakeSentry } from '../../src/sandbox/sentry/fake-sentry.js';
+import { storeError } from '../../src/store/store-errors.js';
+import { openRaw } from '../store/raw-sqlite.js';
+import { startBoardExporter, type BoardExporter } from '../adapters/prometheus/board-exporter.js';
+import { PRERELEASE_ID, RELEASE_ID, startFaultWorld, type FaultWorld, type FaultWorldOptions, type HookAnswer } from './fault-world.js';
 
 /**
  * The fault matrix: each outside failure the bot must survive, injected where it lives (the AWS
@@ -107,5 +121,316 @@ describe('fault 3: a new server never becomes healthy', () => {
     const thread = await joined(RELEASE_ID);
     expect(thread).toContain(`• \`${sick}\` in board-http: unhealthy (${reason}: ${description})`);
     expect(thread).toContain('*What I did:* Rolling back; the old servers keep serving.');
+  });
+});
+
+/** A port nothing listens on: connecting is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Nothing was terminated, nothing terminates while the release waits, and the thread asks about these servers. */
+async function expectPausedAndAsking(ids: string[], says: RegExp) {
+  const paused = await world.release();
+  expect(paused.state).toBe('paused');
+  expect(paused.facts.pause).toMatchObject({ kind: expect.stringMatching(/unknown|stuck/), instanceIds: expect.arrayContaining(ids) });
+  for (let t = 0; t < 24; t++) await world.tick(5_000);
+  expect((await world.release()).state).toBe('paused');
+  expect(world.calls('TerminateInstances')).toEqual([]);
+  expect(world.oldInstanceIds().map(world.stateOf)).toEqual(['running', 'running']);
+  const question = (await world.thread(RELEASE_ID)).filter((m) => m.includes('The release is paused.'));
+  expect(question).toHaveLength(1);
+  expect(question[0]).toMatch(says);
+  for (const id of ids) expect(question[0]).toContain(id);
+  expect(question[0]).toContain('Wait');
+  expect(question[0]).toContain('Terminate anyway');
+}
+
+describe('fault 4: Prometheus cannot say how many boards a server holds', () => {
+  let prometheus: FakePrometheus | undefined;
+  const exporters: BoardExporter[] = [];
+  afterEach(async () => {
+    await prometheus?.close();
+    prometheus = undefined;
+    await Promise.all(exporters.splice(0).map((e) => e.close()));
+  });
+
+  /**
+   * Board counts through the real Prometheus adapter for the servers `routed` names (every server,
+   * once the drain reads old ones, when it answers true), the simulated users for the rest.
+   */
+  function throughPrometheus(url: () => string, routed: (instanceId: string, drainRead: boolean) => boolean, beforeRead = () => {}): FaultWorldOptions['ports'] {
+    return ({ users }) => {
+      const boards: BoardCounts = {
+        async read(service, instances) {
+          const drainRead = instances.some((i) => world.oldInstanceIds().includes(i.instanceId));
+          const asked = instances.filter((i) => routed(i.instanceId, drainRead));
+          if (asked.length > 0) beforeRead();
+          const real = await createPrometheusBoardCounts({ baseUrl: url(), timeoutMs: 2_000 }).read(service, asked);
+          const simulated = await users.counts.read(service, instances);
+          return simulated.map((s) => real.find((r) => r.instanceId === s.instanceId) ?? s);
+        },
+      };
+      return { boards };
+    };
+  }
+
+  async function drainPauses() {
+    await world.startRelease();
+    return world.until(RELEASE_ID, (d) => d.state === 'paused' || d.finishedAt !== null, 400);
+  }
+
+  it('pauses the drain and asks when Prometheus refuses connections', async () => {
+    const port = await closedPort();
+    await start({ ports: throughPrometheus(() => `http://127.0.0.1:${port}`, (_id, drainRead) => drainRead) });
+    await drainPauses();
+    await expectPausedAndAsking(world.oldInstanceIds(), /cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+  });
+
+  it('pauses the drain and asks when Prometheus answers its queries with errors (HTTP 500, status error)', async () => {
+    prometheus = await startFakePrometheus({ scrapeIntervalMs: 3_600_000 });
+    const failing = prometheus;
+    await start({ ports: throughPrometheus(() => failing.url, (_id, drainRead) => drainRead, () => failing.failNext(1, { status: 500, errorType: 'internal', error: 'out of memory' })) });
+    await drainPauses();
+    await expectPausedAndAsking(world.oldInstanceIds(), /Prometheus answered HTTP 500, internal: out of memory/);
+  });
+
+  /** One old server scraped by Prometheus through `exporter`; the other servers read normally. */
+  async function oneServerThrough(exporter: BoardExporter) {
+    prometheus = await startFakePrometheus({ scrapeIntervalMs: 3_600_000 });
+    const scraping = prometheus;
+    exporters.push(exporter);
+    let victim = '';
+    await start({
+      ports: throughPrometheus(
+        () => scraping.url,
+        (id) => id === victim,
+        () => void scraping.scrapeNow(),
+      ),
+    });
+    victim = world.oldInstanceIds()[1];
+    scraping.setTargets([{ targets: [exporter.address], labels: { instance: `${world.account.emulator.state.ec2.instance(victim)?.privateIp}:9100` } }]);
+    await scraping.scrapeNow();
+    return victim;
+  }
+
+  it('pauses the drain and asks when the board count series of one server is missing', async () => {
+    const victim = await oneServerThrough(await startBoardExporter(null));
+    await drainPauses();
+    await expectPausedAndAsking([victim], /no board count series for [\d.]+:9100/);
+  });
+
+  it('pauses the drain and asks when the scrape of one server fails (up == 0)', async () => {
+    const exporter = await startBoardExporter(50);
+    exporter.failWith(503);
+    const victim = await oneServerThrough(exporter);
+    await drainPauses();
+    await expectPausedAndAsking([victim], /scrape of [\d.]+:9100 failing \(up == 0\)/);
+  });
+});
+
+describe('fault 8: the application\'s drain hook fails', () => {
+  it.each<[string, HookAnswer, RegExp]>([
+    ['answers HTTP 500', 'error', /answered 500: drain failed: session store unavailable/],
+    ['does not answer within its timeout', 'hang', /timed out after 300ms/],
+  ])('sends the hook of a server whose hook %s once more, then asks in the thread', async (_name, answer, says) => {
+    await start();
+    const stuck = world.oldInstanceIds()[0];
+    world.endpoint.answers.set(stuck, answer);
+    await world.startRelease();
+    await world.until(RELEASE_ID, (d) => d.state === 'paused' || d.finishedAt !== null, 600);
+
+    expect(world.endpoint.received.filter((id) => id === stuck)).toHaveLength(2);
+    const thread = await world.thread(RELEASE_ID);
+    const hookNotes = thread.filter((m) => m.startsWith('⚠️ *The drain hook:*'));
+    expect(hookNotes).toHaveLength(2);
+    expect(hookNotes[0]).toMatch(says);
+    expect(hookNotes[0]).toContain(`*What I did:* The hook of ${stuck} will be sent once more; nothing is terminated.`);
+    expect(hookNotes[1]).toContain(`*What I did:* ${stuck} stays; the release asks what to do.`);
+    await expectPausedAndAsking([stuck], new RegExp(stuck));
+  });
+});
+
+describe('fault 5: Sentry rate-limits or fails while a canary soaks', () => {
+  const TOKEN = 'sntrys-fault-matrix-token';
+  let sentry: FakeSentry | undefined;
+  afterEach(async () => {
+    await sentry?.close();
+    sentry = undefined;
+  });
+
+  async function soaking(catalog: (yaml: string) => string = (y) => y) {
+    sentry = await startFakeSentry({ token: TOKEN, org: 'acme', projects: [{ id: '7', slug: 'board' }], now: () => world.time.now() });
+    const api = sentry;
+    await start({ catalog, ports: () => ({ newErrors: createSentryNewErrors({ baseUrl: api.url, token: TOKEN, clock: { now: () => world.time.now() } }) }) });
+    await world.startPrerelease();
+    await world.until(PRERELEASE_ID, (d) => d.state === 'soaking', 100, 5_000);
+    return api;
+  }
+  const issueReads = () => sentry!.requests.filter((r) => r.url.includes('/issues/')).length;
+
+  it('asks nothing of Sentry before the reset time of a 429 and says when it will ask again', async () => {
+    const api = await soaking();
+    await world.tick(60_000);
+    const resetAt = Math.floor(world.time.now() / 1000) + 60 + 600;
+    api.rateLimitNext(1, { resetAt, retryAfter: 600 });
+    await world.tick(60_000);
+    const limitedAt = issueReads();
+    expect((await world.prerelease()).facts.sentryNextPollAt).toBe(resetAt * 1000);
+
+    while (world.time.now() < resetAt * 1000 - 60_000) await world.tick(60_000);
+    expect(issueReads()).toBe(limitedAt);
+    await world.tick(60_000);
+    expect(issueReads()).toBe(limitedAt + 1);
+
+    const thread = await joined(PRERELEASE_ID);
+    expect(thread).toMatch(/⚠️ \*Sentry:\* Sentry rate limit reached while listing new issues of board 1\.5\.0 [^\n]*\(429[^\n]*retry after \d{4}-\d\d-\d\dT/);
+    expect(thread).toContain('*What I did:* Asking Sentry again in 10m, when it said to; until Sentry answers, this soak cannot approve itself.');
+    expect(thread).toContain('Sentry is readable again (it failed for 10m).');
+  });
+
+  it('never approves itself while Sentry answers 5xx, says so once, and approves once Sentry answers again', async () => {
+    const api = await soaking((y) => y.replace('autoApprove: false', 'autoApprove: true'));
+    api.failNext(12, 502);
+    for (let t = 0; t < 12; t++) await world.tick(60_000);
+    const waiting = await world.prerelease();
+    expect(waiting.state).toBe('soaking');
+    expect(waiting.facts.sentry.ok).toBe(false);
+    expect(world.time.now() - (waiting.facts.soakStartedAt as number)).toBeGreaterThan(10 * 60_000);
+    await world.tick(60_000);
+    expect((await world.prerelease()).outcome).toBe('approved');
+
+    const thread = await world.thread(PRERELEASE_ID);
+    const sentryNotes = thread.filter((m) => m.startsWith('⚠️ *Sentry:*'));
+    expect(sentryNotes).toHaveLength(1);
+    expect(sentryNotes[0]).toMatch(/Sentry had a server error while listing new issues of board 1\.5\.0 [^\n]*\(502/);
+    expect(sentryNotes[0]).toContain('*What I did:* Retrying at the next poll; until Sentry answers, this soak cannot approve itself.');
+    expect(world.liveLaunchedBy(PRERELEASE_ID)).toHaveLength(1);
+  });
+});
+
+describe('fault 6: Jira refuses or fails when the release closes its issues', () => {
+  let jira: FakeJira | undefined;
+  let tickets: Tickets;
+  afterEach(async () => {
+    await jira?.close();
+    jira = undefined;
+  });
+
+  it.each([
+    [401, /Jira rejected the credentials while reading BOARD-107 \(401/],
+    [410, /410/],
+    [503, /Jira answered 503[^\n]*that is usually temporary/],
+  ])('completes the release when Jira answers %i, reports the Jira step with Retry Jira, and the retry closes the issue', async (status, says) => {
+    jira = await startFakeJira();
+    const fake = jira;
+    tickets = createJiraTickets({ url: fake.url, email: SANDBOX_JIRA_USER.email, apiToken: SANDBOX_JIRA_USER.apiToken });
+    await start({ ports: () => ({ tickets }) });
+    fake.failNext(status);
+    await world.startRelease();
+    const done = await world.until(RELEASE_ID, (d) => d.finishedAt !== null, 600);
+
+    expect(done.outcome).toBe('released');
+    expect(world.calls('TerminateInstances')).toHaveLength(1);
+    expect(fake.issue('BOARD-107').statusCategory).not.toBe('done');
+    const jiraNote = (await world.thread(RELEASE_ID)).find((m) => m.startsWith('🎫 *Jira:*')) as string;
+    expect(jiraNote).toMatch(says);
+    expect(jiraNote).toContain('Retry Jira');
+    expect((await world.thread(RELEASE_ID)).at(-1)).toMatch(/^🎉|Released|released/);
+
+    await retryJira({ store: world.sqlite, tickets, now: () => world.time.now() }, await world.release(), world.service, 'U0REL');
+    expect(fake.issue('BOARD-107').statusCategory).toBe('done');
+    const retried = (await world.thread(RELEASE_ID)).filter((m) => m.startsWith('🎫 *Jira:*')).at(-1) as string;
+    expect(retried).toContain('1/1 issue moved to done');
+    expect(retried).not.toContain('Retry Jira');
+  });
+});
+
+describe('fault 9: the bot\'s own database refuses a write', () => {
+  /** The store the runner writes to; its commits meet a full disk, as sqlite reports one, while `full` is set. */
+  function fillable(file: () => string) {
+    const disk = { full: false };
+    const wrap = (store: DeployStore): DeployStore =>
+      new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'commitStep' && disk.full) {
+            return async () => {
+              throw storeError(Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL', errno: 13 }), file());
+            };
+          }
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    return { disk, wrap };
+  }
+
+  it('stops a release at a full disk after deregistering the old servers: the step is not recorded, no drain hook or AWS call follows, and a restarted bot resumes', async () => {
+    const { disk, wrap } = fillable(() => world.file);
+    let filled = false;
+    await start({
+      store: wrap,
+      fleet: (fleet) => ({
+        ...fleet,
+        async deregister(service, ids) {
+          await fleet.deregister(service, ids);
+          if (!filled && ids.some((id) => world.oldInstanceIds().includes(id))) filled = disk.full = true;
+        },
+      }),
+    });
+    await world.startRelease();
+    const stopped = await world.until(RELEASE_ID, () => disk.full, 400);
+    const callsAtTheFailure = world.emulator.requests.calls('DeregisterTargets').length + world.calls('TerminateInstances').length + world.calls('RunInstances').length;
+
+    for (let t = 0; t < 60; t++) await world.tick(5_000);
+    expect((await world.release()).state).toBe(stopped.state);
+    expect(stopped.state).toBe('closing');
+    expect((await world.sqlite.steps(RELEASE_ID)).map((s) => s.toState)).not.toContain('draining');
+    expect(world.emulator.requests.calls('DeregisterTargets').length + world.calls('TerminateInstances').length + world.calls('RunInstances').length).toBe(callsAtTheFailure);
+    expect(world.endpoint.received).toEqual([]);
+
+    disk.full = false;
+    world.restart();
+    const done = await world.until(RELEASE_ID, (d) => d.finishedAt !== null, 600);
+    expect(done.outcome).toBe('released');
+    expect(world.emulator.state.ec2.instances().filter((i) => i.tags[TAG.deployId] === RELEASE_ID)).toHaveLength(2);
+    expect(world.oldInstanceIds().map(world.stateOf)).not.toContain('running');
+  });
+
+  it('stops at a database locked by another process (SQLITE_BUSY) after a launch, takes no AWS action until it can write, then says what happened and launches nothing twice', async () => {
+    let other: Awaited<ReturnType<typeof openRaw>> | null = null;
+    await start({
+      fleet: (fleet) => ({
+        ...fleet,
+        async launch(request) {
+          const launched = await fleet.launch(request);
+          if (!other) {
+            other = await openRaw(world.file);
+            await other.run('BEGIN EXCLUSIVE');
+          }
+          return launched;
+        },
+      }),
+    });
+    await world.startRelease();
+    await world.until(RELEASE_ID, () => other !== null, 50);
+    const awsCalls = () => world.emulator.requests.all().length;
+    const atTheFailure = awsCalls();
+
+    for (let t = 0; t < 30; t++) await world.tick(5_000);
+    expect(awsCalls()).toBe(atTheFailure);
+
+    await other!.run('ROLLBACK');
+    await other!.close();
+    const registering = await world.until(RELEASE_ID, (d) => d.state !== 'launching', 60, 5_000);
+    expect(registering.state).toBe('registering');
+    expect(world.liveLaunchedBy(RELEASE_ID)).toHaveLength(2);
+    const note = (await world.thread(RELEASE_ID)).find((m) => m.startsWith('⚠️ *The bot’s database:*')) as string;
+    expect(note).toMatch(/the bot's database is locked by another process \(SQLITE_BUSY\): .*release-bot\.sqlite/);
+    expect(note).toMatch(/\*What I did:\* The launching step could not be recorded, so nothing else was done for 2m( \d+s)?, until the database took writes again\. The launching step runs again now; it is safe to repeat\./);
   });
 });

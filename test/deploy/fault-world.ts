@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createHttpDrainHook } from '../../src/adapters/drain-hook/http-drain-hook.js';
 import type { ServiceConfig } from '../../src/config/catalog.js';
 import { TAG, type BoardCounts, type Changelog, type DrainHook, type Fleet, type NewErrors, type Tickets } from '../../src/deploy/ports.js';
-import { initialPrereleaseFacts } from '../../src/deploy/prerelease/facts.js';
+import { initialPrereleaseFacts, type PrereleaseFacts } from '../../src/deploy/prerelease/facts.js';
 import { createPrereleaseWorkflow } from '../../src/deploy/prerelease/workflow.js';
 import type { ReleaseFacts } from '../../src/deploy/release/facts.js';
 import { planRelease } from '../../src/deploy/release/request.js';
@@ -144,8 +144,8 @@ export async function startFaultWorld(options: FaultWorldOptions = {}) {
   const newRunner = (on: DeployStore = store) => new Runner({ store: on, clock: time, service: () => service, workflows, retryDelayMs: () => 5 * SECOND });
   let runner = newRunner();
 
-  async function deploy(id: string) {
-    return (await sqlite.getDeploy(id)) as StoredDeploy & { facts: ReleaseFacts & Record<string, unknown> };
+  async function deploy<F = ReleaseFacts>(id: string) {
+    return (await sqlite.getDeploy(id)) as StoredDeploy & { facts: F };
   }
 
   return {
@@ -167,7 +167,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}) {
     },
     deploy,
     release: () => deploy(RELEASE_ID),
-    prerelease: () => deploy(PRERELEASE_ID),
+    prerelease: () => deploy<PrereleaseFacts>(PRERELEASE_ID),
 
     /** Plans a release of 1.5.0 and presses Start. */
     async startRelease(): Promise<void> {

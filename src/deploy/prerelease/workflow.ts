@@ -186,8 +186,9 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
     } catch (error) {
       const problem = messageOf(error);
       const retryAt = error instanceof DependencyError && error.retryAt ? Math.max(error.retryAt, now + 1_000) : now + poll;
+      const when = retryAt > now + poll ? `Asking Sentry again in ${formatDuration(retryAt - now)}, when it said to` : 'Retrying at the next poll';
       const notes: ThreadNote[] = facts.sentry.ok
-        ? [{ type: 'dependency', system: 'sentry', problem, action: `Retrying at the next poll; until Sentry answers, this soak cannot approve itself.` }]
+        ? [{ type: 'dependency', system: 'sentry', problem, action: `${when}; until Sentry answers, this soak cannot approve itself.` }]
         : [];
       return { facts: { ...facts, sentry: { ok: false, checkedAt: facts.sentry.checkedAt, problem, since: facts.sentry.since ?? now } }, notes, nextPollAt: retryAt };
     }
