@@ -19,10 +19,14 @@ export async function startStoreProxy(realStoreUrl: string, faults: { failLoads?
         return void response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
       }
       if (request.method === 'POST' && faults.holdSaves) return void held.push((JSON.parse(body) as { editId: string }).editId);
-      void fetch(`${realStoreUrl}${request.url}`, { method: request.method, body: request.method === 'POST' ? body : undefined }).then(async (real) => {
-        response.writeHead(real.status, { 'content-type': 'application/json' });
-        response.end(await real.text());
-      });
+      fetch(`${realStoreUrl}${request.url}`, { method: request.method, body: request.method === 'POST' ? body : undefined })
+        .then(async (real) => {
+          response.writeHead(real.status, { 'content-type': 'application/json' });
+          response.end(await real.text());
+        })
+        // The real store closes at the end of a test while requests are still passing through;
+        // the caller then sees its connection drop, as behind a proxy whose upstream died.
+        .catch(() => response.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
