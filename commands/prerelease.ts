@@ -1,5 +1,5 @@
 import type { CommandSpec } from './spec.js';
-import { extraWords, tokenProblem } from './words.js';
+import { extraWords, tokenProblem } from './grammar/words.js';
 
 export const spec: CommandSpec = {
   command: '/prerelease',

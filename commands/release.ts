@@ -1,5 +1,5 @@
 import type { CommandSpec } from './spec.js';
-import { extraWords, quotedOption, tokenProblem } from './words.js';
+import { extraWords, quotedOption, tokenProblem } from './grammar/words.js';
 
 export const spec: CommandSpec = {
   command: '/release',
