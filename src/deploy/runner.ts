@@ -1,8 +1,8 @@
 import type { ServiceConfig } from '../config/catalog.js';
 import { formatDuration } from '../config/duration.js';
 import { DependencyError, type Clock } from './ports.js';
-import type { DeployKind } from './records.js';
-import { StaleWriteError, type DeployStore, type StoredDeploy } from './store-port.js';
+import type { DeployKind, ThreadNote } from './records.js';
+import { StaleWriteError, type AuditEntry, type DeployStore, type StoredDeploy } from './store-port.js';
 import { BOT_ACTOR, type StepResult, type Workflow } from './workflow.js';
 
 export interface RunnerOptions {
@@ -123,34 +123,22 @@ export class Runner {
    * write is tried again after the same backoff as a failed step.
    */
   private async recordUnrecorded(now: number): Promise<boolean> {
-    const { store, clock } = this.options;
+    const { store } = this.options;
     for (const [deployId, refused] of this.unrecorded) {
       if (refused.retryAt > now) return false;
-      const deploy = await store.getDeploy(deployId).catch(() => null);
       try {
+        const deploy = await store.getDeploy(deployId);
         if (deploy && deploy.finishedAt === null) {
-          await store.commitStep({
-            deployId,
-            expectedRevision: deploy.revision,
-            fromState: deploy.state,
-            toState: deploy.state,
-            facts: deploy.facts,
+          await this.tellThread(deploy, now, {
             wakeAt: deploy.wakeAt,
-            outcome: null,
-            finishedAt: null,
-            startedAt: now,
-            at: clock.now(),
             summary: `step not recorded: ${refused.problem}`,
-            audit: [{ actor: BOT_ACTOR, action: 'step_not_recorded', reason: refused.problem, data: { state: refused.state } }],
-            consumedActionIds: [],
-            notes: [
-              {
-                type: 'dependency',
-                system: 'store',
-                problem: refused.problem,
-                action: `The ${refused.state} step could not be recorded, so nothing else was done for ${formatDuration(now - refused.since)}, until the database took writes again. The ${refused.state} step runs again now; it is safe to repeat.`,
-              },
-            ],
+            audit: { actor: BOT_ACTOR, action: 'step_not_recorded', reason: refused.problem, data: { state: refused.state } },
+            note: {
+              type: 'dependency',
+              system: 'store',
+              problem: refused.problem,
+              action: `The ${refused.state} step could not be recorded, so nothing else was done for ${formatDuration(now - refused.since)}, until the database took writes again. The ${refused.state} step runs again now; it is safe to repeat.`,
+            },
           });
         }
         this.unrecorded.delete(deployId);
@@ -158,7 +146,7 @@ export class Runner {
         const count = (this.failures.get(deployId)?.count ?? 0) + 1;
         refused.retryAt = now + (this.options.retryDelayMs ?? defaultRetryDelay)(count);
         this.failures.set(deployId, { count, retryAt: refused.retryAt });
-        this.options.onStepError?.(deploy ?? ({ id: deployId } as StoredDeploy), error, refused.retryAt);
+        this.options.onStepError?.({ id: deployId, state: refused.state } as StoredDeploy, error, refused.retryAt);
         return false;
       }
     }
@@ -184,25 +172,35 @@ export class Runner {
     if (count > 1) return;
     const system = error instanceof DependencyError ? error.system : 'store';
     try {
-      await this.options.store.commitStep({
-        deployId: deploy.id,
-        expectedRevision: deploy.revision,
-        fromState: deploy.state,
-        toState: deploy.state,
-        facts: deploy.facts,
+      await this.tellThread(deploy, now, {
         wakeAt: retryAt,
-        outcome: null,
-        finishedAt: null,
-        startedAt: now,
-        at: this.options.clock.now(),
         summary: `step failed: ${problem}`,
-        audit: [{ actor: BOT_ACTOR, action: 'step_failed', reason: problem, data: { state: deploy.state, system } }],
-        consumedActionIds: [],
-        notes: [{ type: 'dependency', system, problem, action: `Nothing was changed; retrying the ${deploy.state} step in ${formatDuration(retryAt - now)}.` }],
+        audit: { actor: BOT_ACTOR, action: 'step_failed', reason: problem, data: { state: deploy.state, system } },
+        note: { type: 'dependency', system, problem, action: `Nothing was changed; retrying the ${deploy.state} step in ${formatDuration(retryAt - now)}.` },
       });
     } catch (storeFailure) {
       if (storeFailure instanceof DependencyError && storeFailure.system === 'store') refuse(storeFailure.message);
     }
+  }
+
+  /** Commits a thread note and its audit entry while the deploy stays where it is. */
+  private async tellThread(deploy: StoredDeploy, now: number, what: { wakeAt: number | null; summary: string; audit: AuditEntry; note: ThreadNote }): Promise<void> {
+    await this.options.store.commitStep({
+      deployId: deploy.id,
+      expectedRevision: deploy.revision,
+      fromState: deploy.state,
+      toState: deploy.state,
+      facts: deploy.facts,
+      wakeAt: what.wakeAt,
+      outcome: null,
+      finishedAt: null,
+      startedAt: now,
+      at: this.options.clock.now(),
+      summary: what.summary,
+      audit: [what.audit],
+      consumedActionIds: [],
+      notes: [what.note],
+    });
   }
 
   /** Runs a pass soon; a pass already running is followed by one more. */
