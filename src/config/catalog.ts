@@ -76,7 +76,7 @@ const drainSchema = z
         method: z.enum(['POST', 'PUT', 'GET', 'DELETE']).default('POST'),
         url: z.string().regex(/^https?:\/\/.*\{privateIp\}/, 'expected an http(s) URL template containing {privateIp}'),
         /** A header whose value comes from the environment, e.g. { name: Authorization, env: BOARD_DRAIN_TOKEN, prefix: "Bearer " }. */
-        authHeader: z.object({ name: z.string().min(1), env: z.string().regex(/^[A-Z][A-Z0-9_]*$/), prefix: z.string().default('') }).strict().optional(),
+        authHeader: z.object({ name: z.string().min(1), env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an environment variable name such as BOARD_DRAIN_TOKEN'), prefix: z.string().default('') }).strict().optional(),
         timeout: duration('10s').default(10_000),
       })
       .strict(),
@@ -104,7 +104,14 @@ const windowsSchema = z
     /** Local time range, e.g. "09:00-16:00". */
     hours: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'expected hours such as "09:00-16:00"').default('00:00-24:00'),
     holidays: z.array(isoDate).default([]),
-    freezes: z.array(z.object({ from: isoDate, to: isoDate, reason: z.string().min(1) }).strict()).default([]),
+    freezes: z
+      .array(
+        z
+          .object({ from: isoDate, to: isoDate, reason: z.string().min(1) })
+          .strict()
+          .refine((f) => f.from <= f.to, { message: 'a freeze ends (to) before it starts (from)', path: ['to'] }),
+      )
+      .default([]),
   })
   .strict();
 
@@ -136,7 +143,14 @@ export const serviceSchema = z
     ami: amiSchema.default({ versionTag: 'releaseVersion', commitTag: 'commit', owners: ['self'], filters: {} }),
     launch: launchSchema,
     targetGroups: z
-      .array(z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:/, 'expected a target group ARN'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/,
+            'expected a target group ARN such as arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/board-http/6d0ecf831eec9f09',
+          ),
+      )
       .min(1, 'a service needs at least one target group'),
     port: z.number().int().min(1).max(65535).default(8080),
     fleet: z

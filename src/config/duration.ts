@@ -7,7 +7,8 @@ import { z } from 'zod';
  */
 export function duration(example: string) {
   return z.union([z.string(), z.number()]).transform((value, ctx) => {
-    const parsed = typeof value === 'number' ? value : ms(value as ms.StringValue);
+    // A bare number has no unit: `minSoak: 4` would silently mean 4 ms, so only 0 may go without one.
+    const parsed = typeof value === 'number' ? (value === 0 ? 0 : Number.NaN) : ms(value as ms.StringValue);
     if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
       ctx.addIssue({
         code: 'custom',

@@ -9,7 +9,7 @@ export const envSchema = z
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starts with xapp-').optional(),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_API_URL: url.optional(),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+    PORT: z.coerce.number({ error: 'expected a port number such as 3100' }).int().min(0).max(65535).default(3100),
     AWS_REGION: optionalString,
     AWS_ENDPOINT_URL_EC2: url.optional(),
     AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: url.optional(),

@@ -20,7 +20,11 @@ function describeIssues(issues: z.core.$ZodIssue[]): string[] {
     const message =
       issue.code === 'unrecognized_keys'
         ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : issue.message;
+        : issue.code === 'invalid_key'
+          ? (issue.issues[0]?.message ?? issue.message)
+          : issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
+            ? `missing: this key is required (${issue.expected})`
+            : issue.message;
     return path ? `${path}: ${message}` : message;
   });
 }
@@ -35,9 +39,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 export function parseCatalog(text: string, source = 'the service catalog'): Catalog {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(source, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+    // One broken line (a tab, an unclosed quote) makes the parser report every line after it too.
+    const [first, ...rest] = doc.errors;
+    const more = rest.length > 0 ? [`${rest.length} more YAML error${rest.length > 1 ? 's' : ''} after this one, usually caused by it: fix it and check again`] : [];
+    throw new ConfigError(source, [`YAML: ${first.message.split('\n')[0]}`, ...more]);
   }
-  const result = catalogSchema.safeParse(doc.toJS());
+  const content: unknown = doc.toJS();
+  if (content === null || content === undefined) throw new ConfigError(source, ['the file is empty: it needs a `services:` map with one entry per service (data/services.yml is an example)']);
+  const result = catalogSchema.safeParse(content);
   if (!result.success) throw new ConfigError(source, describeIssues(result.error.issues));
   const services: Record<string, ServiceConfig> = {};
   for (const [name, service] of Object.entries(result.data.services)) services[name] = { ...service, name };
