@@ -1,16 +1,22 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJiraTickets } from '../../src/adapters/jira/jira-tickets.js';
 import { createPrometheusBoardCounts } from '../../src/adapters/prometheus/board-counts.js';
 import { createSentryNewErrors } from '../../src/adapters/sentry/new-errors.js';
 import { TAG, type BoardCounts, type Tickets } from '../../src/deploy/ports.js';
 import { retryJira } from '../../src/deploy/release/jira-retry.js';
+import type { ThreadNote } from '../../src/deploy/records.js';
 import type { DeployStore } from '../../src/deploy/store-port.js';
 import { SANDBOX_JIRA_USER } from '../../src/sandbox/jira/auth.js';
 import { startFakeJira, type FakeJira } from '../../src/sandbox/jira/fake-jira.js';
 import { startFakePrometheus, type FakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
 import { startFakeSentry, type FakeSentry } from '../../src/sandbox/sentry/fake-sentry.js';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
+import { renderParent } from '../../src/slack/blocks/render-parent.js';
+import { renderThreadNote } from '../../src/slack/blocks/thread-note.js';
+import { createNotifier } from '../../src/slack/notifier.js';
 import { storeError } from '../../src/store/store-errors.js';
 import { openRaw } from '../store/raw-sqlite.js';
 import { startBoardExporter, type BoardExporter } from '../adapters/prometheus/board-exporter.js';
@@ -19,8 +25,7 @@ import { PRERELEASE_ID, RELEASE_ID, startFaultWorld, type FaultWorld, type Fault
 /**
  * The fault matrix: each outside failure the bot must survive, injected where it lives (the AWS
  * emulator, Prometheus, Sentry, Jira, the drain endpoint, the bot's own database), with what the
- * deploy's thread then says and proof that nothing unsafe happened. Slack's own rate limits are in
- * test/slack/notifier-rate-limits.test.ts.
+ * deploy's thread then says and proof that nothing unsafe happened.
  */
 
 let world: FaultWorld;
@@ -432,5 +437,70 @@ describe('fault 9: the bot\'s own database refuses a write', () => {
     const note = (await world.thread(RELEASE_ID)).find((m) => m.startsWith('⚠️ *The bot’s database:*')) as string;
     expect(note).toMatch(/the bot's database is locked by another process \(SQLITE_BUSY\): .*release-bot\.sqlite/);
     expect(note).toMatch(/\*What I did:\* The launching step could not be recorded, so nothing else was done for 2m( \d+s)?, until the database took writes again\. The launching step runs again now; it is safe to repeat\./);
+  });
+});
+
+describe('fault 7: Slack rate-limits the bot (429 on chat.postMessage and chat.update)', () => {
+  const TOKEN = 'xoxb-fault-matrix-token';
+  const DEPLOYS = 'C0DEPLOYS1';
+  let slack: FakeSlack | undefined;
+  afterEach(async () => {
+    await slack?.close();
+    slack = undefined;
+  });
+
+  it('waits out every Retry-After, keeps coalescing progress edits, and delivers every thread message of a release in order', async () => {
+    slack = await startFakeSlack({ token: TOKEN, channels: [{ id: DEPLOYS, name: 'deploys' }, { id: 'C0RELEASE1', name: 'releases' }], users: [], now: () => world.time.now() });
+    const fake = slack;
+    await start();
+    const render = (d: Parameters<typeof renderParent>[0]) => renderParent(d, world.service, world.time.now());
+    const notifier = createNotifier({
+      store: world.sqlite,
+      client: new WebClient(TOKEN, { slackApiUrl: fake.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+      catalog: { services: { board: world.service } },
+      render,
+      clock: world.time,
+    });
+    const retryAfter: Record<string, number> = { 'chat.postMessage': 5, 'chat.update': 10 };
+    const limitedAt = new Set<string>();
+    const limitOnce = (state: string, method: string, times: number) => {
+      if (limitedAt.has(state)) return;
+      limitedAt.add(state);
+      fake.rateLimit(method, times, retryAfter[method]);
+    };
+
+    await world.startRelease();
+    limitOnce('planned', 'chat.postMessage', 2);
+    for (let t = 0; t < 2_000; t++) {
+      const d = await world.release();
+      if (d.state === 'gating') limitOnce('gating', 'chat.update', 2);
+      if (d.state === 'draining') limitOnce('draining', 'chat.postMessage', 3);
+      if (d.finishedAt !== null && d.renderedRevision === d.revision && (await world.sqlite.pendingNotes(Number.MAX_SAFE_INTEGER, 1)).length === 0) break;
+      await world.tick(500);
+      await notifier.flush();
+    }
+
+    const released = await world.release();
+    expect(released.outcome).toBe('released');
+    expect(limitedAt).toEqual(new Set(['planned', 'gating', 'draining']));
+    const calls = fake.workspace.calls('chat.postMessage').concat(fake.workspace.calls('chat.update')).sort((a, b) => a.at - b.at);
+    const refused = calls.filter((c) => !c.ok);
+    expect(refused).toHaveLength(7);
+    for (const r of refused) expect(calls.filter((c) => c !== r && c.at > r.at && c.at < r.at + retryAfter[r.method] * 1000)).toEqual([]);
+
+    const edits = fake.workspace.calls('chat.update').filter((c) => c.ok);
+    for (let i = 1; i < edits.length; i++) expect(edits[i].at - edits[i - 1].at).toBeGreaterThanOrEqual(2_000);
+    expect(edits.length).toBeLessThan(released.revision - 1);
+    const parent = fake.workspace.messages(DEPLOYS);
+    expect(parent).toHaveLength(1);
+    expect(parent[0].text).toBe(render(released).text);
+
+    const raw = await openRaw(world.file);
+    const written = (await raw.all<{ note: string }>('SELECT note FROM outbox WHERE deploy_id = ? ORDER BY id', [RELEASE_ID])).map((r) => JSON.parse(r.note) as ThreadNote);
+    await raw.close();
+    const expected = written.filter((n) => n.type !== 'announce').map((n) => renderThreadNote(n, released).text);
+    expect(expected.length).toBeGreaterThan(8);
+    expect(fake.workspace.thread(DEPLOYS, parent[0].ts).map((m) => m.text)).toEqual(expected);
+    expect(fake.workspace.messages('C0RELEASE1')).toHaveLength(1);
   });
 });
