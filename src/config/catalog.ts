@@ -40,7 +40,8 @@ const prereleaseSchema = z
     canaries: z.number().int().min(1).max(10).default(1),
     minSoak: duration('4h').default(4 * 3600_000),
     extendBy: duration('1h').default(3600_000),
-    pollInterval: duration('1m').default(60_000),
+    // Polling with no pause would hammer Sentry and Prometheus.
+    pollInterval: duration('1m', { min: 100 }).default(60_000),
     launchTimeout: duration('10m').default(10 * 60_000),
     healthyTimeout: duration('15m').default(15 * 60_000),
     autoRollback: z
@@ -90,7 +91,7 @@ const drainSchema = z
     maxBoardsPerWave: z.number().int().min(1).default(500),
     /** Fraction of all boards that may vanish during the drain before the release pauses. */
     totalDropTolerance: z.number().min(0).max(1).default(0.1),
-    pollInterval: duration('5s').default(5_000),
+    pollInterval: duration('5s', { min: 100 }).default(5_000),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * Durations in the catalog are written the way people say them ("4h", "90s", "15m") so that a
  * policy reads like the team's runbook; they are held as milliseconds everywhere else.
  */
-export function duration(example: string) {
+export function duration(example: string, { min = 0 }: { min?: number } = {}) {
   return z.union([z.string(), z.number()]).transform((value, ctx) => {
     // A bare number has no unit: `minSoak: 4` would silently mean 4 ms, so only 0 may go without one.
     const parsed = typeof value === 'number' ? (value === 0 ? 0 : Number.NaN) : ms(value as ms.StringValue);
@@ -14,6 +14,10 @@ export function duration(example: string) {
         code: 'custom',
         message: `expected a duration such as "${example}" (units ms, s, m, h, d), got ${JSON.stringify(value)}`,
       });
+      return z.NEVER;
+    }
+    if (parsed < min) {
+      ctx.addIssue({ code: 'custom', message: `must be at least ${ms(min, { long: true })}, got ${JSON.stringify(value)}` });
       return z.NEVER;
     }
     return parsed;

@@ -27,6 +27,7 @@ const CATALOGS: [string, string, (string | RegExp)[]][] = [
   ['a load balancer ARN where a target group belongs', example.replace('targetgroup/board-http/6d0ecf831eec9f09', 'loadbalancer/app/board/50dc6c495c0c9188'), [`services.board.targetGroups.0: ${TG_ARN}`]],
   ['a target group ARN cut short', example.replace('targetgroup/board-ws/8a4c3e2f1b0d9e7c', 'targetgroup/board-ws'), [`services.board.targetGroups.1: ${TG_ARN}`]],
   ['a duration without a unit', example.replace('minSoak: 4h', 'minSoak: 4'), ['services.board.prerelease.minSoak: expected a duration such as "4h" (units ms, s, m, h, d), got 4']],
+  ['polling with no pause', example.replace('pollInterval: 1m', 'pollInterval: 0s'), ['services.board.prerelease.pollInterval: must be at least 100 ms, got "0s"']],
   ['a duration in words', example.replace('keepWarm: 30m', 'keepWarm: soon'), ['services.board.release.keepWarm: expected a duration such as "30m" (units ms, s, m, h, d), got "soon"']],
   ['a negative duration', example.replace('gate: { minBoards: 1, timeout: 10m', 'gate: { minBoards: 1, timeout: -10m'), [/^services\.board\.release\.gate\.timeout: expected a duration such as "10m" .*got "-10m"$/]],
   ['a drain hook URL without the server', example.replace('url: http://{privateIp}:8080/drain', 'url: http://board.internal/drain'), ['services.board.drain.hook.url: expected an http(s) URL template containing {privateIp}']],
