@@ -41,6 +41,8 @@ export interface Notifier {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** Metadata event type of parent messages; it carries the deploy id. */
+const PARENT_EVENT = 'release_bot_deploy';
 
 function backoff(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
@@ -71,22 +73,51 @@ export function createNotifier(options: NotifierOptions): Notifier {
   /** Parent messages that failed for another reason; the store has no place for their retry time. */
   const parentRetries = new Map<string, { at: number; attempts: number }>();
 
+  /**
+   * The parent this deploy already has in Slack although the store has no ts for it: a bot that
+   * died between Slack's answer to the post and keeping its ts. Found by the post's metadata, in
+   * the channel's history since the deploy began; without the history scope, nothing is found.
+   */
+  async function findPostedParent(deploy: StoredDeploy, channel: string): Promise<string | null> {
+    try {
+      let cursor: string | undefined;
+      do {
+        const page = await client.conversations.history({ channel, oldest: String(Math.floor(deploy.createdAt / 1000) - 1), include_all_metadata: true, limit: 200, cursor });
+        const posted = page.messages?.find((m) => m.metadata?.event_type === PARENT_EVENT && (m.metadata.event_payload as { deploy_id?: unknown } | undefined)?.deploy_id === deploy.id);
+        if (posted?.ts) return posted.ts;
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+    } catch (error) {
+      if (error instanceof WebAPIRateLimitedError) throw error;
+      logger.warn({ deployId: deploy.id, error: describeFailure(error, clock.now()).message }, 'could not look for an earlier parent message; posting one');
+    }
+    return null;
+  }
+
   async function showParent(deploy: StoredDeploy): Promise<void> {
     const message = render(deploy);
-    if (deploy.slackChannel && deploy.slackTs) {
-      // Text and blocks both, always: an update without blocks keeps the old ones.
-      await client.chat.update({ channel: deploy.slackChannel, ts: deploy.slackTs, text: message.text, blocks: message.blocks });
-    } else {
+    let channel = deploy.slackChannel;
+    let ts = deploy.slackTs;
+    if (!channel || !ts) {
       const service = catalog.services[deploy.service];
       if (!service) throw new Error(`service ${deploy.service} is not in the catalog, so there is no channel to post in`);
-      const posted = await client.chat.postMessage({
-        channel: service.slack.deployChannel,
-        text: message.text,
-        blocks: message.blocks,
-        metadata: { event_type: 'release_bot_deploy', event_payload: { deploy_id: deploy.id, service: deploy.service, kind: deploy.kind } },
-      });
-      await store.setSlackMessage(deploy.id, posted.channel ?? service.slack.deployChannel, posted.ts as string);
+      channel = service.slack.deployChannel;
+      ts = await findPostedParent(deploy, channel);
+      if (ts === null) {
+        const posted = await client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          metadata: { event_type: PARENT_EVENT, event_payload: { deploy_id: deploy.id, service: deploy.service, kind: deploy.kind } },
+        });
+        await store.setSlackMessage(deploy.id, posted.channel ?? channel, posted.ts as string);
+        await store.markRendered(deploy.id, deploy.revision, clock.now());
+        return;
+      }
+      await store.setSlackMessage(deploy.id, channel, ts);
     }
+    // Text and blocks both, always: an update without blocks keeps the old ones.
+    await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
     await store.markRendered(deploy.id, deploy.revision, clock.now());
   }
 

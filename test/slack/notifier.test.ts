@@ -90,6 +90,20 @@ const threadTexts = async (id: string) => slack.workspace.thread(CHANNEL, (await
 const calls = (method: string) => slack.workspace.calls(method).length;
 
 describe('notifier', () => {
+  it('edits the parent a crashed bot posted but never recorded, found by its metadata, instead of posting a second', async () => {
+    await newDeploy();
+    const bot = slack.workspace.bot;
+    const earlier = slack.workspace.post(CHANNEL, { user: bot.userId, bot_id: bot.botId, text: 'board 1.42.0: requested', metadata: { event_type: 'release_bot_deploy', event_payload: { deploy_id: 'pr-0001' } } });
+    await step('pr-0001', 'launching');
+
+    await notifier.flush();
+
+    expect(calls('chat.postMessage')).toBe(0);
+    expect(slack.workspace.messages(CHANNEL)).toHaveLength(1);
+    expect(slack.workspace.calls('chat.update').map((c) => c.args.ts)).toEqual([earlier.ts]);
+    expect(await parentOf('pr-0001')).toMatchObject({ slackChannel: CHANNEL, slackTs: earlier.ts, renderedRevision: 2 });
+  });
+
   it('posts the parent message once into the deploy channel, then edits it in place with text and blocks', async () => {
     await newDeploy();
     await notifier.flush();
