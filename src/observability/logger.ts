@@ -12,6 +12,9 @@ export function createLogger(options: { level: string; secrets: string[]; destin
       level: options.level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
+      // The redactor has already reduced errors to { type, message, stack }; pino's own error
+      // serializer would take that plain object for an error of type "Object".
+      serializers: { err: (value: unknown) => value },
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => scrub(object) as Record<string, unknown>,

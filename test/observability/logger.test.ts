@@ -4,6 +4,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
+import { wireForms } from '../support/wire-forms.js';
 
 const BOT_TOKEN = 'xoxb-4242-logger-test-bot-token';
 const JIRA_TOKEN = 'ATATT3xJiraToken/with+symbols=';
@@ -11,13 +12,11 @@ const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjEAws-session-token-42';
 const JIRA_EMAIL = 'release-bot@boards.example';
 const BASIC = Buffer.from(`${JIRA_EMAIL}:${JIRA_TOKEN}`).toString('base64');
 
-/** Every form a secret could take in a log line. */
-const forms = (secret: string) => [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret)];
 
 function capture() {
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: [BOT_TOKEN, JIRA_TOKEN, SESSION_TOKEN], destination: { write: (line: string) => void lines.push(line) } });
-  const leaks = () => [BOT_TOKEN, JIRA_TOKEN, SESSION_TOKEN, BASIC].flatMap(forms).filter((form) => lines.some((line) => line.includes(form)));
+  const leaks = () => [BOT_TOKEN, JIRA_TOKEN, SESSION_TOKEN, BASIC].flatMap(wireForms).filter((form) => lines.some((line) => line.includes(form)));
   return { logger, lines, leaks };
 }
 
@@ -59,7 +58,10 @@ describe('the logger', () => {
     const { logger, lines, leaks } = capture();
     logger.warn({ err: error }, 'step failed; it will be retried');
     logger.error(error);
-    expect(lines.join('')).toContain('An internal error has occurred.');
+    expect(lines.map((line) => (JSON.parse(line) as { err: { type: string; message: string } }).err)).toEqual([
+      expect.objectContaining({ type: 'InternalError', message: 'An internal error has occurred.' }),
+      expect.objectContaining({ type: 'InternalError', message: 'An internal error has occurred.' }),
+    ]);
     expect(leaks()).toEqual([]);
   });
 
