@@ -40,9 +40,6 @@ describe('a bot killed during the soak', () => {
     const issueNotes = world.thread(parent).filter((m) => text(m).includes('RangeError: board too large'));
     expect(issueNotes).toHaveLength(1);
 
-    const everything = world.childLog() + JSON.stringify(world.slack.workspace.calls());
-    for (const secret of world.secrets) expect(everything).not.toContain(secret);
-
     await world.click(USERS.approver, parent, PRERELEASE_ACTIONS.reject);
     await waitFor(() => canaries.every((c) => world.emulator.state.ec2.instances().find((i) => i.instanceId === c.instanceId)?.state !== 'running'), 20_000, 'the canary to be removed after the restart');
   });

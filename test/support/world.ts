@@ -32,6 +32,8 @@ export interface WorldOptions {
   boards?: { initialBoards: number; movePerTick?: number };
   /** Path of the real Prometheus binary to scrape the simulated servers; the stand-in otherwise. */
   realPrometheus?: string;
+  /** Jira Cloud (email + API token, Basic auth) instead of Data Center (a personal access token). */
+  jiraCloud?: boolean;
 }
 
 const APP_PORT = 19180;
@@ -124,12 +126,13 @@ export async function startWorld(options: WorldOptions = {}) {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIATESTTESTTEST',
     AWS_SECRET_ACCESS_KEY: 'test-secret-access-key',
+    AWS_SESSION_TOKEN: 'test-aws-session-token-IQoJb3Jp',
     AWS_ENDPOINT_URL_EC2: aws.url,
     AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.url,
     SENTRY_URL: sentry.url,
     SENTRY_AUTH_TOKEN: SENTRY_TOKEN,
     JIRA_URL: jira.url,
-    JIRA_PAT: SANDBOX_JIRA_USER.pat,
+    ...(options.jiraCloud ? { JIRA_EMAIL: SANDBOX_JIRA_USER.email, JIRA_API_TOKEN: SANDBOX_JIRA_USER.apiToken } : { JIRA_PAT: SANDBOX_JIRA_USER.pat }),
     SERVICES_FILE: servicesFile,
     ...(prometheusUrl ? { PROMETHEUS_URL: prometheusUrl, BOARD_DRAIN_TOKEN: drainToken } : {}),
     DATA_DIR: join(dir, 'data'),
@@ -152,11 +155,11 @@ export async function startWorld(options: WorldOptions = {}) {
     prometheus,
     jira,
     url,
-    secrets: [BOT_TOKEN, SIGNING_SECRET, SENTRY_TOKEN, env.JIRA_PAT, env.AWS_SECRET_ACCESS_KEY, drainToken],
+    secrets: [BOT_TOKEN, SIGNING_SECRET, SENTRY_TOKEN, env.JIRA_PAT ?? env.JIRA_API_TOKEN, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, drainToken],
     childLog: () => childLog,
 
     async startInProcess(): Promise<void> {
-      for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) process.env[key] = env[key];
+      for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) process.env[key] = env[key];
       inProcess = await startBot({ env: parseEnv(env), rawEnv: env, catalog, host: '127.0.0.1', tickMs: 100 });
     },
 

@@ -26,9 +26,20 @@ export interface FakeSlack {
   workspace: FakeWorkspace;
   /** A response URL as Slack puts in a slash command or button payload. */
   createResponseUrl(target: ResponseTarget): string;
+  /**
+   * Every request as received (Web API calls and response URLs), headers without Authorization:
+   * the one place the bot token belongs.
+   */
+  onRequest(listener: (request: ReceivedRequest) => void): void;
   /** The next `times` calls of `method` answer 429 with `Retry-After: retryAfterSeconds`. */
   rateLimit(method: string, times: number, retryAfterSeconds: number): void;
   close(): Promise<void>;
+}
+
+export interface ReceivedRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
 }
 
 function send(res: ServerResponse, status: number, body: ApiResult, headers: Record<string, string> = {}): void {
@@ -46,6 +57,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const workspace = new FakeWorkspace(options);
   const responseUrls = new ResponseUrls(workspace);
   const faults = new Map<string, { times: number; retryAfterSeconds: number }>();
+  const listeners: ((request: ReceivedRequest) => void)[] = [];
   let baseUrl = '';
 
   function callApi(method: string, req: IncomingMessage, args: Record<string, unknown>): { status: number; result: ApiResult; headers?: Record<string, string> } {
@@ -75,7 +87,10 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     if (req.method !== 'POST' || (!api && !response)) return send(res, 404, fail('not_found'));
     let args: Record<string, unknown>;
     try {
-      args = parseArgs(await readRaw(req), req.headers['content-type']);
+      const raw = await readRaw(req);
+      const { authorization: _credential, ...headers } = req.headers;
+      for (const listener of listeners) listener({ path, headers, body: raw });
+      args = parseArgs(raw, req.headers['content-type']);
     } catch (error) {
       if (error instanceof BodyError) return send(res, 400, fail(error.message));
       throw error;
@@ -103,6 +118,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     apiUrl: `${baseUrl}/api/`,
     workspace,
     createResponseUrl: (target) => `${baseUrl}/response/${responseUrls.create(target)}`,
+    onRequest: (listener) => void listeners.push(listener),
     rateLimit(method, times, retryAfterSeconds) {
       faults.set(method, { times, retryAfterSeconds });
     },
