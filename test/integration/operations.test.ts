@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, USERS, waitFor, type World } from '../support/world.js';
+import { SLACK_FORM_CONTENT_TYPE, signSlackRequest, slashCommandBody } from '../../src/sandbox/slack/signing.js';
+import { DEPLOY_CHANNEL, startWorld, USERS, waitFor, type World } from '../support/world.js';
 
 describe('the bot in operation', () => {
   let world: World;
@@ -37,16 +38,55 @@ describe('the bot in operation', () => {
     expect(text).toContain('process_resident_memory_bytes');
   });
 
-  it('refuses requests with a wrong signature, a missing one, or an old timestamp', async () => {
-    const body = 'command=%2Fprerelease&text=board+1.1.0&user_id=U0DEPLOYER&channel_id=C0DEPLOYS1&team_id=T0SANDBOX1';
-    const post = (headers: Record<string, string> | object) => fetch(world.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
-    const now = Math.floor(Date.now() / 1000);
-    expect((await post({ 'x-slack-request-timestamp': String(now), 'x-slack-signature': 'v0=deadbeef' })).status).toBe(401);
-    expect((await post({})).status).toBe(401);
-    const { signSlackRequest } = await import('../../src/sandbox/slack/signing.js');
-    const stale = signSlackRequest('test-signing-secret-5f2a9c', body, now - 301);
-    expect((await post(stale)).status).toBe(401);
-    expect(world.emulator.requests.calls('DescribeImages')).toHaveLength(0);
+  describe('a slash command whose signature does not hold', () => {
+    // A command that, once accepted, reads AWS and answers in Slack: anything it changes shows.
+    const request = () => {
+      const now = Math.floor(Date.now() / 1000);
+      const body = slashCommandBody({
+        command: '/prerelease',
+        text: 'board 9.9.9',
+        user_id: USERS.deployer,
+        user_name: 'dana',
+        channel_id: DEPLOY_CHANNEL,
+        team_id: 'T0SANDBOX1',
+        response_url: world.slack.createResponseUrl({ user: USERS.deployer, channel: DEPLOY_CHANNEL }),
+        trigger_id: `${Date.now()}.trigger`,
+      });
+      return { now, body, signed: signSlackRequest(world.env.SLACK_SIGNING_SECRET, body, now) };
+    };
+    const post = (body: string, headers: Record<string, string>) => fetch(world.url, { method: 'POST', headers: { 'Content-Type': SLACK_FORM_CONTENT_TYPE, ...headers }, body });
+    const traces = () => ({
+      aws: world.emulator.requests.all().length,
+      slackCalls: world.slack.workspace.calls().length,
+      answers: world.ephemeralTexts(USERS.deployer).length,
+      messages: world.parents().length,
+    });
+
+    const refusals: [string, (r: ReturnType<typeof request>) => Record<string, string>][] = [
+      ['a wrong signature', (r) => ({ ...r.signed, 'X-Slack-Signature': signSlackRequest('not-the-signing-secret', r.body, r.now)['X-Slack-Signature'] })],
+      ['a signature of a different body', (r) => ({ ...signSlackRequest(world.env.SLACK_SIGNING_SECRET, r.body.replace('9.9.9', '1.1.0'), r.now) })],
+      ['no signature', (r) => ({ 'X-Slack-Request-Timestamp': r.signed['X-Slack-Request-Timestamp'] })],
+      ['no timestamp', (r) => ({ 'X-Slack-Signature': r.signed['X-Slack-Signature'] })],
+      ['a correct signature over a timestamp older than five minutes', (r) => ({ ...signSlackRequest(world.env.SLACK_SIGNING_SECRET, r.body, r.now - 5 * 60 - 1) })],
+    ];
+
+    it.each(refusals)('is refused with 401 for %s and changes nothing', async (_, headers) => {
+      const before = traces();
+      const r = request();
+      expect((await post(r.body, headers(r))).status).toBe(401);
+      // Long enough for an accepted command to have read AWS and answered.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(traces()).toEqual(before);
+    });
+
+    it('is acted on when the same request is signed correctly (the checks above can see a change)', async () => {
+      const before = traces();
+      const r = request();
+      expect((await post(r.body, { ...r.signed })).status).toBe(200);
+      await waitFor(() => world.ephemeralTexts(USERS.deployer).length > before.answers, 10_000, 'the answer');
+      expect(world.ephemeralTexts(USERS.deployer).at(-1)).toContain('9.9.9');
+      expect(traces().aws).toBeGreaterThan(before.aws);
+    });
   });
 });
 
