@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_JIRA_USER } from '../../src/sandbox/jira/auth.js';
 import type { ReceivedRequest } from '../../src/sandbox/slack/server.js';
@@ -24,7 +25,7 @@ function withoutCredential(request: ReceivedRequest): string {
   return `${request.path}\n${JSON.stringify(request.headers)}\n${body}`;
 }
 
-describe('secrets in a whole pre-release and release with failing dependencies', () => {
+describe('secrets in the bot’s logs and in what Slack receives', () => {
   let world: World;
   const received: ReceivedRequest[] = [];
 
@@ -38,7 +39,7 @@ describe('secrets in a whole pre-release and release with failing dependencies',
     await world.close();
   });
 
-  it('never writes a credential, in any encoding, to the bot’s logs or to Slack', async () => {
+  it('stay out of a whole pre-release and release with failing dependencies and a restart, in every encoding', async () => {
     const { env } = world;
     const secrets: Record<string, string> = {
       'Slack bot token': env.SLACK_BOT_TOKEN,
@@ -99,5 +100,31 @@ describe('secrets in a whole pre-release and release with failing dependencies',
 
     expect(leaks(log, secrets)).toEqual([]);
     expect(leaks(slack, secrets)).toEqual([]);
+  });
+
+  it('stay out of Socket Mode’s debug logs while Slack refuses to connect the app-level token', async () => {
+    const appToken = 'xapp-1-A0RELBOT01-4242-socket-mode-app-token';
+    const from = received.length;
+    // The fake Slack has no apps.connections.open: the Socket Mode client fails, logs why and retries.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...world.env, SLACK_APP_TOKEN: appToken, LOG_LEVEL: 'debug' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => (log.match(/Failed to retrieve a new WSS URL/g)?.length ?? 0) >= 2, 30_000, 'two failed Socket Mode connections');
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    expect(received.slice(from).filter((r) => r.path === '/api/apps.connections.open').length).toBeGreaterThanOrEqual(2);
+    expect(log).toMatch(/"level":"debug".*http request headers/);
+    const secrets = { 'Slack app-level token': appToken, 'Slack bot token': world.env.SLACK_BOT_TOKEN };
+    expect(leaks(log, secrets)).toEqual([]);
+    expect(leaks(received.slice(from).map(withoutCredential).join('\n'), secrets)).toEqual([]);
   });
 });
