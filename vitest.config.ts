@@ -6,9 +6,6 @@ export default defineConfig({
     // One file at a time: the integration and end-to-end tests run real processes against real
     // clocks, and on a 2-core machine two of them at once starve each other's timers.
     fileParallelism: false,
-    // Closing a fake server mid-connection can surface a late ECONNRESET from a socket a test no
-    // longer owns; it is reported in the output but does not fail a run whose tests all passed.
-    dangerouslyIgnoreUnhandledErrors: true,
     // Integration tests bound their own waits; this only catches a hung test.
     testTimeout: 240_000,
     hookTimeout: 120_000,
