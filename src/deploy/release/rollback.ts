@@ -21,19 +21,25 @@ export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Pr
   for (const i of launched) if (i.privateIp) ips[i.instanceId] = i.privateIp;
   for (const o of facts.plan.oldInstances) ips[o.instanceId] = o.privateIp;
 
+  const done = (removed: string[], notes: Result['notes'] = []): Result =>
+    to('done', facts, null, {
+      outcome: 'rolled_back',
+      notes: [...(notes ?? []), { type: 'removed', instanceIds: removed }],
+      audit: [{ actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: removed } }],
+    });
+
   const finish = async (notes: Result['notes'] = []): Promise<Result> => {
     if (newIds.length > 0) {
       await fleet.deregister(service, newIds);
       await fleet.terminate(service, newIds);
     }
-    return to('done', facts, null, {
-      outcome: 'rolled_back',
-      notes: [...(notes ?? []), { type: 'removed', instanceIds: newIds }],
-      audit: [{ actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: newIds } }],
-    });
+    return done(newIds, notes);
   };
 
   if (facts.closedAt === null) return finish();
+  // The new servers are terminated together once all are drained: none left means the bot
+  // terminated them and died before committing. Reading their counts now would find them unknown.
+  if (rollback.servers.length > 0 && newIds.length === 0) return done(rollback.servers.map((s) => s.instanceId));
 
   const oldIds = facts.plan.oldInstances.map((o) => o.instanceId).filter((id) => !facts.retire.terminated.includes(id));
   const alive = (await fleet.describe(service, oldIds)).filter((i) => i.state === 'running').map((i) => i.instanceId);
