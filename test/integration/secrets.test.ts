@@ -84,7 +84,7 @@ describe('secrets in the bot’s logs and in what Slack receives', () => {
     const plan = await waitFor(() => world.parents().find((p) => text(p).includes(RELEASE_ACTIONS.start)), 30_000, 'the release plan');
     await world.click(USERS.approver, plan, RELEASE_ACTIONS.start);
     await waitFor(() => world.parents().some((p) => p.ts === plan.ts && /released/i.test(p.text)), 120_000, 'the release to finish');
-    await waitFor(() => world.thread(plan).some((m) => /jira/i.test(text(m))), 20_000, 'the Jira outcome in the thread');
+    await waitFor(() => world.thread(plan).some((m) => m.text.startsWith('Jira:')), 20_000, 'the Jira outcome in the thread');
 
     const log = world.childLog();
     const slack = received.map(withoutCredential).join('\n');
