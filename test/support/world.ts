@@ -172,18 +172,27 @@ export async function startWorld(options: WorldOptions = {}) {
       });
       child.stdout?.on('data', (d: Buffer) => (childLog += d.toString()));
       child.stderr?.on('data', (d: Buffer) => (childLog += d.toString()));
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true, 30_000, 'the bot to answer /healthz');
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true, 60_000, 'the bot to answer /healthz');
+    },
+
+    /**
+     * SIGKILL, sent before this returns: called from inside a fake's request handler, the bot
+     * dies before it can read the answer. `killChild` then waits for the exit.
+     */
+    crashChild(): void {
+      child?.kill('SIGKILL');
     },
 
     /** SIGKILL: no shutdown code runs, exactly like a crash. */
     async killChild(): Promise<void> {
       const running = child;
-      if (!running || running.exitCode !== null) return;
+      child = null;
+      if (!running) return;
       await new Promise<void>((resolve) => {
+        if (running.exitCode !== null || running.signalCode !== null) return resolve();
         running.once('exit', () => resolve());
         running.kill('SIGKILL');
       });
-      child = null;
     },
 
     async command(user: string, text: string, command = '/prerelease') {

@@ -1,14 +1,8 @@
 import type { IssueLevel, TargetState } from '../ports.js';
 
-export type PrereleaseState =
-  | 'requested'
-  | 'launching'
-  | 'registering'
-  | 'in_service'
-  | 'soaking'
-  | 'approved'
-  | 'rolling_back'
-  | 'done';
+/** Every state a pre-release can be in; all but `done` have a step. */
+export const PRERELEASE_STATES = ['requested', 'launching', 'registering', 'in_service', 'soaking', 'approved', 'rolling_back', 'done'] as const;
+export type PrereleaseState = (typeof PRERELEASE_STATES)[number];
 
 export interface SeenIssue {
   id: string;

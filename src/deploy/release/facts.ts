@@ -1,18 +1,9 @@
 import type { TargetState, TicketResult } from '../ports.js';
 import type { DrainServer } from '../drain.js';
 
-export type ReleaseState =
-  | 'planned'
-  | 'launching'
-  | 'registering'
-  | 'gating'
-  | 'closing'
-  | 'draining'
-  | 'retiring'
-  | 'announcing'
-  | 'paused'
-  | 'rolling_back'
-  | 'done';
+/** Every state a release can be in; all but `done` have a step. */
+export const RELEASE_STATES = ['planned', 'launching', 'registering', 'gating', 'closing', 'draining', 'retiring', 'announcing', 'paused', 'rolling_back', 'done'] as const;
+export type ReleaseState = (typeof RELEASE_STATES)[number];
 
 /** The running states a release can be paused in and resumed to. */
 export const PAUSABLE: ReadonlySet<string> = new Set(['launching', 'registering', 'gating', 'closing', 'draining', 'retiring']);
