@@ -127,10 +127,20 @@ export interface TicketResult {
   problem: string | null;
 }
 
+/** The release whose issues are closed: Jira keeps its ID in the comment, so a repeated close recognises its own work. */
+export interface TicketRelease {
+  id: string;
+  version: string;
+}
+
 /** Jira after a successful release. */
 export interface Tickets {
-  /** For each key: the service's done transition (looked up by name per issue) and a comment with the link. */
-  close(service: ServiceConfig, keys: string[], comment: string): Promise<TicketResult[]>;
+  /**
+   * For each key: a comment naming the release and the service's done transition (looked up by
+   * name per issue). Repeating it for the same release comments nowhere twice, and an issue done
+   * that carries this release's comment counts as closed by it.
+   */
+  close(service: ServiceConfig, keys: string[], release: TicketRelease): Promise<TicketResult[]>;
   /** Marks the fix version released (created if missing); returns its name. */
   releaseVersion(service: ServiceConfig, version: string, at: number): Promise<string>;
 }

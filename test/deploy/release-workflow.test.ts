@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../src/config/catalog.js';
-import { TAG, type BoardCounts, type DrainHook, type Instance, type Tickets } from '../../src/deploy/ports.js';
+import { TAG, type BoardCounts, type DrainHook, type Instance, type TicketRelease, type Tickets } from '../../src/deploy/ports.js';
 import { createPrereleaseWorkflow } from '../../src/deploy/prerelease/workflow.js';
 import type { ReleaseFacts } from '../../src/deploy/release/facts.js';
 import { planRelease } from '../../src/deploy/release/request.js';
+import { retryJira } from '../../src/deploy/release/jira-retry.js';
 import { createReleaseWorkflow } from '../../src/deploy/release/workflow.js';
 import { Runner } from '../../src/deploy/runner.js';
 import type { StoredDeploy } from '../../src/deploy/store-port.js';
@@ -73,7 +74,8 @@ describe('release workflow (runner, sqlite store, fake ports, fake clock)', () =
   let world: ReturnType<typeof boardWorld>;
   let runner: Runner;
   let old: Instance[];
-  let jira: { closed: string[]; fail: Error | null };
+  let jira: { closed: string[]; releases: TicketRelease[]; fail: Error | null };
+  let tickets: Tickets;
   let service: ServiceConfig;
 
   function makeService(patch: (yaml: string) => string = (y) => y): ServiceConfig {
@@ -95,14 +97,15 @@ describe('release workflow (runner, sqlite store, fake ports, fake clock)', () =
     old = [1, 2, 3, 4].map(() => fake.seedServing('1.0.0', 'fleet', { service: 'board', role: 'fleet' }));
     world = boardWorld(fake, '1.1.0');
     for (const o of old) world.boards.set(o.instanceId, 120);
-    jira = { closed: [], fail: null };
+    jira = { closed: [], releases: [], fail: null };
     service = makeService();
     build();
   });
 
   function build() {
-    const tickets: Tickets = {
-      async close(_s, keys) {
+    tickets = {
+      async close(_s, keys, ticketRelease) {
+        jira.releases.push(ticketRelease);
         if (jira.fail) throw jira.fail;
         jira.closed.push(...keys);
         return keys.map((key) => ({ key, transitioned: true, commented: true, problem: null }));
@@ -181,6 +184,7 @@ describe('release workflow (runner, sqlite store, fake ports, fake clock)', () =
     expect(world.maxOnNewServer()).toBeLessThanOrEqual(service.drain!.capacity);
     expect(done.facts.drain.wave).toBeGreaterThanOrEqual(2);
     expect(jira.closed).toEqual(['BOARD-7']);
+    expect(jira.releases).toEqual([{ id: 'rl-test1', version: '1.1.0' }]);
     const notes = await noteTypes();
     expect(notes.map((n) => n.type)).toEqual(expect.arrayContaining(['release_started', 'gate', 'closed', 'wave', 'drained', 'retired', 'announce', 'jira', 'released']));
     expect(await store.getLock('board')).toBeNull();
@@ -270,6 +274,22 @@ describe('release workflow (runner, sqlite store, fake ports, fake clock)', () =
     expect(done.facts.jira.problem).toContain('503');
     const note = (await noteTypes()).find((n) => n.type === 'jira');
     expect(note).toMatchObject({ problem: 'Jira answered 503' });
+  });
+
+  it('names the same release to Jira on Retry Jira as on the release\'s own attempt, so Jira can tell what that attempt did', async () => {
+    jira.fail = new Error('Jira answered 503');
+    await plan();
+    await tick(600, (d) => d.finishedAt !== null);
+    jira.fail = null;
+
+    await retryJira({ store, tickets, now: () => clock.now() }, await release(), service, 'U0REL');
+
+    expect(jira.releases).toEqual([
+      { id: 'rl-test1', version: '1.1.0' },
+      { id: 'rl-test1', version: '1.1.0' },
+    ]);
+    expect(jira.closed).toEqual(['BOARD-7']);
+    expect((await release()).facts.jira).toMatchObject({ problem: null, results: [{ key: 'BOARD-7', transitioned: true, commented: true, problem: null }] });
   });
 
   it('adopts a canary of the released version instead of launching its replacement', async () => {

@@ -38,6 +38,14 @@ const transitionsSchema = z.object({
   ),
 });
 
+const commentPageSchema = z.object({
+  total: z.number(),
+  comments: z.array(z.object({ body: z.string() })),
+});
+
+/** Jira Cloud and Data Center both serve 100 comments a page at least; fewer, and the loop asks again. */
+const COMMENT_PAGE = 100;
+
 const versionSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -56,6 +64,8 @@ export interface JiraClient {
   transition(key: string, transitionId: string, fields?: Record<string, unknown>): Promise<void>;
   /** A comment in Jira wiki markup (API v2). */
   comment(key: string, text: string): Promise<void>;
+  /** The bodies of every comment on the issue, oldest first, in wiki markup (API v2). */
+  comments(key: string): Promise<string[]>;
   versions(project: string): Promise<JiraVersion[]>;
   projectId(project: string): Promise<string>;
   createVersion(version: { name: string; projectId: string; released: boolean; releaseDate: string }): Promise<JiraVersion>;
@@ -119,6 +129,16 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     },
     async comment(key, text) {
       await call(`commenting on ${key}`, null, () => api.addComment(key, text));
+    },
+    async comments(key) {
+      const bodies: string[] = [];
+      for (;;) {
+        // getComments takes no paging; genericGet keeps a query string, since jira-client decodes the URI it builds.
+        const endpoint = `issue/${key}/comment?startAt=${bodies.length}&maxResults=${COMMENT_PAGE}`;
+        const page = await call(`reading the comments of ${key}`, commentPageSchema, () => api.genericGet(endpoint));
+        bodies.push(...page.comments.map((c) => c.body));
+        if (page.comments.length === 0 || bodies.length >= page.total) return bodies;
+      }
     },
     async versions(project) {
       return call(`listing the versions of project ${project}`, z.array(versionSchema), () => api.getVersions(project));

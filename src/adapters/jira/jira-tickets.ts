@@ -1,8 +1,9 @@
 import type { ServiceConfig } from '../../config/catalog.js';
-import type { TicketResult, Tickets } from '../../deploy/ports.js';
+import type { TicketRelease, TicketResult, Tickets } from '../../deploy/ports.js';
 import { fixVersionName, releaseDateOf } from './fix-version.js';
 import { createJiraClient, type JiraClient, type JiraClientOptions, type JiraTransition } from './jira-client.js';
 import { JiraError } from './jira-error.js';
+import { isReleaseComment, releaseComment } from './release-comment.js';
 
 export type JiraTicketsOptions = JiraClientOptions | { client: JiraClient };
 
@@ -29,12 +30,14 @@ const DONE_RESOLUTIONS = ['done', 'fixed', 'resolved', 'complete', 'completed'];
  * A 404 or 403 (a missing issue, a permission lacking in one project) is always the key's own
  * problem: a retry would not make it go away.
  * Keys are handled one at a time, which keeps that rule exact and Jira's rate limits far away.
+ * A close repeated for the same release (a restart after a crash, Retry Jira) reads each issue's
+ * comments first: it never comments twice, and transitions what the first attempt left undone.
  */
 export function createJiraTickets(options: JiraTicketsOptions): Tickets {
   const client = 'client' in options ? options.client : createJiraClient(options);
 
   return {
-    async close(service, keys, comment) {
+    async close(service, keys, release) {
       const jira = settingsOf(service, 'close its issues');
       const results: TicketResult[] = [];
       let changedAnything = false;
@@ -48,7 +51,7 @@ export function createJiraTickets(options: JiraTicketsOptions): Tickets {
         }
         const doing = { what: 'read the issue' };
         try {
-          await closeOne(client, key, jira.doneTransition, comment, result, doing);
+          await closeOne(client, key, jira.doneTransition, { service: service.name, release }, result, doing);
         } catch (error) {
           if (!(error instanceof JiraError)) throw error;
           const outage = error.code !== undefined && OUTAGES.has(error.code);
@@ -79,15 +82,29 @@ export function createJiraTickets(options: JiraTicketsOptions): Tickets {
 
 /**
  * Comments first, then transitions: many workflows make done issues read-only, so a comment
- * after the transition would be refused. `doing` tracks the step for the problem's wording.
+ * after the transition would be refused. That order also means an issue done that carries this
+ * release's comment was closed by this release, in an attempt that did not live to say so.
+ * `doing` tracks the step for the problem's wording.
  */
-async function closeOne(client: JiraClient, key: string, doneName: string, comment: string, result: TicketResult, doing: { what: string }): Promise<void> {
+async function closeOne(
+  client: JiraClient,
+  key: string,
+  doneName: string,
+  of: { service: string; release: TicketRelease },
+  result: TicketResult,
+  doing: { what: string },
+): Promise<void> {
   const status = await client.status(key);
-  doing.what = 'comment';
-  await client.comment(key, comment);
+  doing.what = 'read its comments';
+  const ours = (await client.comments(key)).some((body) => isReleaseComment(body, of.release.id));
+  if (!ours) {
+    doing.what = 'comment';
+    await client.comment(key, releaseComment({ service: of.service, version: of.release.version, releaseId: of.release.id }));
+  }
   result.commented = true;
   if (status.category === 'done') {
-    result.problem = `already ${status.name}, so not transitioned`;
+    if (ours) result.transitioned = true;
+    else result.problem = `already ${status.name}, so not transitioned`;
     return;
   }
   doing.what = 'list its transitions';

@@ -408,10 +408,9 @@ export async function closeTickets(
   now: number,
 ): Promise<ReleaseFacts['jira'] | null> {
   if (!tickets || !service.jira || keys.length === 0) return null;
-  const comment = `Released in ${service.name} ${deploy.version} (release ${deploy.id}).`;
   let results;
   try {
-    results = await tickets.close(service, keys, comment);
+    results = await tickets.close(service, keys, { id: deploy.id, version: deploy.version });
   } catch (error) {
     return { attempted: true, results: keys.map((key) => ({ key, transitioned: false, commented: false, problem: 'not attempted' })), fixVersion: null, problem: (error as Error).message };
   }

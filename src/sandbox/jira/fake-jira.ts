@@ -5,7 +5,7 @@ import { createFaults, type FaultTarget } from './faults.js';
 import { readJson, sendJson } from './http-io.js';
 import { JiraApiError, requestProblem, SEARCH_REMOVED } from './jira-errors.js';
 import { commentJson, issueJson, projectJson, transitionJson, versionJson } from './jira-json.js';
-import { createJiraState, type Actor, type IssueSeed, type ProjectSeed, type Version, type VersionSeed } from './jira-state.js';
+import { createJiraState, type Actor, type Issue, type IssueSeed, type ProjectSeed, type Version, type VersionSeed } from './jira-state.js';
 import { searchIssues } from './jql.js';
 import { SAMPLE_PROJECTS, SAMPLE_VERSIONS, sampleIssues } from './seed.js';
 import { statusOf } from './workflows.js';
@@ -48,11 +48,13 @@ export interface FakeJira {
 }
 
 const MAX_SEARCH_RESULTS = 100;
+const MAX_COMMENT_RESULTS = 100;
 
 /**
- * A stand-in for Jira's REST API: the v2 calls jira-client makes to close issues and release
- * versions, v3 enhanced search (`/search/jql`, token pagination), and the removed v2/v3 `/search`
- * answering 410 as Jira Cloud does. Basic (email + API token) or bearer (PAT) auth.
+ * A stand-in for Jira's REST API: the v2 calls jira-client makes to read and close issues, read
+ * and add their comments and release versions, v3 enhanced search (`/search/jql`, token
+ * pagination), and the removed v2/v3 `/search` answering 410 as Jira Cloud does. Basic (email +
+ * API token) or bearer (PAT) auth.
  */
 export async function startFakeJira(options: FakeJiraOptions = {}): Promise<FakeJira> {
   const users = options.users ?? [SANDBOX_JIRA_USER];
@@ -97,10 +99,13 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
         return;
       }
     }
-    if ((match = /^\/rest\/api\/2\/issue\/([^/]+)\/comment$/.exec(path)) && method === 'POST') {
+    if ((match = /^\/rest\/api\/2\/issue\/([^/]+)\/comment$/.exec(path))) {
       const key = decodeURIComponent(match[1]);
-      const comment = state.addComment(key, body?.body, actor);
-      return sendJson(response, 201, commentJson(base(), state.issue(key), comment));
+      if (method === 'GET') return comments(response, state.issue(key), url.searchParams);
+      if (method === 'POST') {
+        const comment = state.addComment(key, body?.body, actor);
+        return sendJson(response, 201, commentJson(base(), state.issue(key), comment));
+      }
     }
     if ((match = /^\/rest\/api\/2\/project\/([^/]+)$/.exec(path)) && method === 'GET') {
       return sendJson(response, 200, projectJson(base(), state.project(decodeURIComponent(match[1]))));
@@ -113,6 +118,19 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
       return sendJson(response, 200, versionJson(base(), state.updateVersion(decodeURIComponent(match[1]), body ?? {})));
     }
     throw requestProblem(404, `null for uri: ${base()}${path}`);
+  };
+
+  /** One page of the issue's comments, oldest first; Jira gives fewer than asked beyond its page limit. */
+  const comments = (response: ServerResponse, issue: Issue, params: URLSearchParams): void => {
+    const startAt = Math.max(0, Number(params.get('startAt') ?? 0) || 0);
+    const asked = Number(params.get('maxResults') ?? MAX_COMMENT_RESULTS);
+    const maxResults = asked > 0 ? Math.min(asked, MAX_COMMENT_RESULTS) : MAX_COMMENT_RESULTS;
+    sendJson(response, 200, {
+      startAt,
+      maxResults,
+      total: issue.comments.length,
+      comments: issue.comments.slice(startAt, startAt + maxResults).map((c) => commentJson(base(), issue, c)),
+    });
   };
 
   const search = (response: ServerResponse, body: Record<string, unknown>): void => {

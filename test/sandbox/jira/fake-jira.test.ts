@@ -117,6 +117,22 @@ describe('fake Jira: issues and workflow', () => {
     expect(empty.status).toBe(400);
     expect(empty.json.errors).toEqual({ comment: 'Comment body can not be empty!' });
   });
+
+  it('lists an issue\'s comments oldest first in pages of at most 100, with the total', async () => {
+    for (let n = 1; n <= 102; n++) await call('POST', '/rest/api/2/issue/BOARD-108/comment', { body: `note ${n}` });
+
+    const first = await call('GET', '/rest/api/2/issue/BOARD-108/comment');
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ startAt: 0, maxResults: 100, total: 102 });
+    expect(first.json.comments).toHaveLength(100);
+    expect(first.json.comments[0]).toMatchObject({ body: 'note 1', author: { displayName: 'Release Bot' }, created: '2026-06-02T10:00:00.000+0000' });
+
+    const last = await call('GET', '/rest/api/2/issue/BOARD-108/comment?startAt=100&maxResults=50');
+    expect(last.json).toMatchObject({ startAt: 100, maxResults: 50, total: 102 });
+    expect(last.json.comments.map((c: { body: string }) => c.body)).toEqual(['note 101', 'note 102']);
+
+    expect((await call('GET', '/rest/api/2/issue/BOARD-999/comment')).json).toEqual({ errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+  });
 });
 
 describe('fake Jira: versions', () => {
