@@ -47,6 +47,11 @@ export interface OutboxItem {
   attempts: number;
   nextAttemptAt: number;
   lastError: string | null;
+  /**
+   * Set while a post of this note may have reached Slack unconfirmed (the bot died, or the call
+   * failed in a way that does not say whether Slack took it): when the first such post began.
+   */
+  sendingSince: number | null;
 }
 
 export interface Lock {
@@ -96,8 +101,11 @@ export interface DeployStore {
 
   /** Thread notes not yet delivered, oldest first, at most one deploy's queue blocked by another's. */
   pendingNotes(now: number, limit: number): Promise<OutboxItem[]>;
+  /** Written before the note is posted, so that a bot dying before markNoteSent knows to look for it. */
+  markNoteSending(id: number, at: number): Promise<void>;
   markNoteSent(id: number, ts: string, at: number): Promise<void>;
-  markNoteFailed(id: number, error: string, nextAttemptAt: number): Promise<void>;
+  /** `mayHaveBeenPosted` false (Slack refused it, or nothing was sent) ends the note's time in flight. */
+  markNoteFailed(id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void>;
 
   /** Atomically takes the service's release lock, or returns who holds it. */
   acquireLock(lock: Lock): Promise<{ acquired: true } | { acquired: false; holder: Lock }>;

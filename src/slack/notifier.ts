@@ -3,10 +3,11 @@ import pino from 'pino';
 import type { Catalog } from '../config/catalog.js';
 import type { Clock } from '../deploy/ports.js';
 import type { ThreadNote } from '../deploy/records.js';
-import type { DeployStore, StoredDeploy } from '../deploy/store-port.js';
+import type { DeployStore, OutboxItem, StoredDeploy } from '../deploy/store-port.js';
 import type { Logger } from '../observability/logger.js';
 import type { SlackMessage } from './blocks/build.js';
 import { renderThreadNote } from './blocks/thread-note.js';
+import { findPosted, type PostedMark, type Where } from './find-posted.js';
 
 export interface NotifierOptions {
   store: DeployStore;
@@ -43,10 +44,17 @@ export interface Notifier {
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** Metadata event type of parent messages; it carries the deploy id. */
 const PARENT_EVENT = 'release_bot_deploy';
+/** Metadata event type of thread notes and announcements; it carries the deploy id and the outbox id. */
+const NOTE_EVENT = 'release_bot_note';
+
+const noteMark = (item: OutboxItem): PostedMark => ({ event_type: NOTE_EVENT, event_payload: { deploy_id: item.deployId, note_id: String(item.id) } });
 
 function backoff(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
 }
+
+/** Slack answered and said no: nothing was posted. Any other failure (a timeout, a 5xx) may hide a post that went through. */
+const refusedBySlack = (error: unknown) => error instanceof WebAPIPlatformError || error instanceof WebAPIRateLimitedError;
 
 /** What went wrong, in words for the outbox and logs (never the token), and when Slack asked us back. */
 function describeFailure(error: unknown, now: number): { message: string; retryAt?: number } {
@@ -74,24 +82,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const parentRetries = new Map<string, { at: number; attempts: number }>();
 
   /**
-   * The parent this deploy already has in Slack although the store has no ts for it: a bot that
-   * died between Slack's answer to the post and keeping its ts. Found by the post's metadata, in
-   * the channel's history since the deploy began; without the history scope, nothing is found.
+   * A message the bot posted although the store never heard Slack's answer: a bot that died, or a
+   * call that failed without saying whether Slack took it. Found by the post's metadata. When the
+   * search itself fails (no history scope, say) the message is posted: twice rather than never.
    */
-  async function findPostedParent(deploy: StoredDeploy, channel: string): Promise<string | null> {
+  async function findEarlierPost(deployId: string, what: string, where: Where, mark: PostedMark): Promise<string | null> {
     try {
-      let cursor: string | undefined;
-      do {
-        const page = await client.conversations.history({ channel, oldest: String(Math.floor(deploy.createdAt / 1000) - 1), include_all_metadata: true, limit: 200, cursor });
-        const posted = page.messages?.find((m) => m.metadata?.event_type === PARENT_EVENT && (m.metadata.event_payload as { deploy_id?: unknown } | undefined)?.deploy_id === deploy.id);
-        if (posted?.ts) return posted.ts;
-        cursor = page.response_metadata?.next_cursor || undefined;
-      } while (cursor);
+      return await findPosted(client, where, mark);
     } catch (error) {
       if (error instanceof WebAPIRateLimitedError) throw error;
-      logger.warn({ deployId: deploy.id, error: describeFailure(error, clock.now()).message }, 'could not look for an earlier parent message; posting one');
+      logger.warn({ deployId, error: describeFailure(error, clock.now()).message }, `could not look for an earlier ${what}; posting it`);
+      return null;
     }
-    return null;
   }
 
   async function showParent(deploy: StoredDeploy): Promise<void> {
@@ -102,7 +104,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const service = catalog.services[deploy.service];
       if (!service) throw new Error(`service ${deploy.service} is not in the catalog, so there is no channel to post in`);
       channel = service.slack.deployChannel;
-      ts = await findPostedParent(deploy, channel);
+      // The ts is kept only after Slack answers the post, so a missing one may hide a posted parent.
+      ts = await findEarlierPost(deploy.id, 'parent message', { channel, since: deploy.createdAt }, { event_type: PARENT_EVENT, event_payload: { deploy_id: deploy.id } });
       if (ts === null) {
         const posted = await client.chat.postMessage({
           channel,
@@ -167,6 +170,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   }
 
+  /** Only a note whose post began without Slack's answer being kept is looked for: one lookup per crash, not per note. */
+  function findEarlierNote(item: OutboxItem, deploy: StoredDeploy, since: number): Promise<string | null> {
+    const { channel, thread_ts: threadTs } = destination(item.note, deploy);
+    return findEarlierPost(item.deployId, item.note.type === 'announce' ? 'announcement' : 'thread note', { channel, threadTs, since }, noteMark(item));
+  }
+
   async function sendNotes(now: number): Promise<void> {
     const deploys = new Map<string, StoredDeploy | null>();
     // A note that failed in this pass holds back the later notes of its deploy, so order is kept.
@@ -179,14 +188,23 @@ export function createNotifier(options: NotifierOptions): Notifier {
         heldBack.add(item.deployId);
         continue;
       }
+      let posting = false;
       try {
+        const earlier = item.sendingSince === null ? null : await findEarlierNote(item, deploy, item.sendingSince);
+        if (earlier !== null) {
+          await store.markNoteSent(item.id, earlier, clock.now());
+          continue;
+        }
         const note = await withThreadLink(item.note, deploy);
         const message = renderThreadNote(note, deploy);
-        const posted = await client.chat.postMessage({ ...destination(note, deploy), text: message.text, blocks: message.blocks });
+        await store.markNoteSending(item.id, clock.now());
+        posting = true;
+        const posted = await client.chat.postMessage({ ...destination(note, deploy), text: message.text, blocks: message.blocks, metadata: noteMark(item) });
         await store.markNoteSent(item.id, posted.ts as string, clock.now());
       } catch (error) {
         const failure = describeFailure(error, now);
-        await store.markNoteFailed(item.id, failure.message, failure.retryAt ?? now + backoff(item.attempts + 1));
+        const mayHaveBeenPosted = posting ? !refusedBySlack(error) : item.sendingSince !== null;
+        await store.markNoteFailed(item.id, failure.message, failure.retryAt ?? now + backoff(item.attempts + 1), mayHaveBeenPosted);
         if (failure.retryAt !== undefined) {
           pausedUntil = failure.retryAt;
           logger.warn({ deployId: item.deployId, noteId: item.id, retryAt: new Date(failure.retryAt).toISOString() }, 'Slack rate-limited a thread note; pausing');

@@ -95,4 +95,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'outbox-sending-since',
+    // When a post of the note began whose outcome the bot never heard: Slack may have the note
+    // although sent_at is empty, so the next attempt looks for it before posting again.
+    sql: 'ALTER TABLE outbox ADD COLUMN sending_since INTEGER;',
+  },
 ];

@@ -10,6 +10,7 @@ interface OutboxRow {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  sending_since: number | null;
 }
 
 export async function enqueueNote(sql: Sql, deployId: string, note: ThreadNote, at: number): Promise<void> {
@@ -24,7 +25,7 @@ export async function enqueueNote(sql: Sql, deployId: string, note: ThreadNote, 
  */
 export async function pendingNotes(sql: Sql, now: number, limit: number): Promise<OutboxItem[]> {
   const rows = await sql.all<OutboxRow>(
-    `SELECT o.id, o.deploy_id, o.note, o.created_at, o.attempts, o.next_attempt_at, o.last_error
+    `SELECT o.id, o.deploy_id, o.note, o.created_at, o.attempts, o.next_attempt_at, o.last_error, o.sending_since
      FROM (SELECT deploy_id, MIN(id) AS id FROM outbox WHERE sent_at IS NULL GROUP BY deploy_id) head
      JOIN outbox h ON h.id = head.id
      JOIN outbox o ON o.deploy_id = head.deploy_id AND o.sent_at IS NULL
@@ -41,13 +42,24 @@ export async function pendingNotes(sql: Sql, now: number, limit: number): Promis
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
+    sendingSince: row.sending_since,
   }));
+}
+
+/** Keeps the earliest start: a post that began then may be the one Slack has. */
+export async function markNoteSending(sql: Sql, id: number, at: number): Promise<void> {
+  await sql.run('UPDATE outbox SET sending_since = COALESCE(sending_since, ?) WHERE id = ?', [at, id]);
 }
 
 export async function markNoteSent(sql: Sql, id: number, ts: string, at: number): Promise<void> {
   await sql.run('UPDATE outbox SET sent_at = ?, slack_ts = ? WHERE id = ?', [at, ts, id]);
 }
 
-export async function markNoteFailed(sql: Sql, id: number, error: string, nextAttemptAt: number): Promise<void> {
-  await sql.run('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?', [error, nextAttemptAt, id]);
+export async function markNoteFailed(sql: Sql, id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void> {
+  await sql.run('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, sending_since = CASE WHEN ? THEN sending_since END WHERE id = ?', [
+    error,
+    nextAttemptAt,
+    mayHaveBeenPosted ? 1 : 0,
+    id,
+  ]);
 }

@@ -74,12 +74,16 @@ export class SqliteDeployStore implements DeployStore {
     return this.conn.serial((sql) => outbox.pendingNotes(sql, now, limit));
   }
 
+  markNoteSending(id: number, at: number): Promise<void> {
+    return this.conn.serial((sql) => outbox.markNoteSending(sql, id, at));
+  }
+
   markNoteSent(id: number, ts: string, at: number): Promise<void> {
     return this.conn.serial((sql) => outbox.markNoteSent(sql, id, ts, at));
   }
 
-  markNoteFailed(id: number, error: string, nextAttemptAt: number): Promise<void> {
-    return this.conn.serial((sql) => outbox.markNoteFailed(sql, id, error, nextAttemptAt));
+  markNoteFailed(id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void> {
+    return this.conn.serial((sql) => outbox.markNoteFailed(sql, id, error, nextAttemptAt, mayHaveBeenPosted));
   }
 
   acquireLock(lock: Lock): Promise<{ acquired: true } | { acquired: false; holder: Lock }> {

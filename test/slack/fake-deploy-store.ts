@@ -85,7 +85,7 @@ export class FakeDeployStore implements DeployStore {
     for (const entry of commit.audit) await this.appendAudit(commit.deployId, entry, commit.at);
     for (const action of this.actions) if (commit.consumedActionIds.includes(action.id)) action.consumedAt = commit.at;
     for (const note of commit.notes) {
-      this.outbox.push({ id: this.nextId++, deployId: commit.deployId, note: clone(note), createdAt: commit.at, attempts: 0, nextAttemptAt: commit.at, lastError: null, sentAt: null, slackTs: null });
+      this.outbox.push({ id: this.nextId++, deployId: commit.deployId, note: clone(note), createdAt: commit.at, attempts: 0, nextAttemptAt: commit.at, lastError: null, sendingSince: null, sentAt: null, slackTs: null });
     }
     return this.require(commit.deployId);
   }
@@ -142,13 +142,18 @@ export class FakeDeployStore implements DeployStore {
     return due.slice(0, limit).map(({ sentAt: _sentAt, slackTs: _slackTs, ...item }) => clone(item));
   }
 
+  async markNoteSending(id: number, at: number): Promise<void> {
+    const note = this.note(id);
+    note.sendingSince ??= at;
+  }
+
   async markNoteSent(id: number, ts: string, at: number): Promise<void> {
     Object.assign(this.note(id), { sentAt: at, slackTs: ts });
   }
 
-  async markNoteFailed(id: number, error: string, nextAttemptAt: number): Promise<void> {
+  async markNoteFailed(id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void> {
     const note = this.note(id);
-    Object.assign(note, { attempts: note.attempts + 1, lastError: error, nextAttemptAt });
+    Object.assign(note, { attempts: note.attempts + 1, lastError: error, nextAttemptAt, sendingSince: mayHaveBeenPosted ? note.sendingSince : null });
   }
 
   async acquireLock(lock: Lock): Promise<{ acquired: true } | { acquired: false; holder: Lock }> {

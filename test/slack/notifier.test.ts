@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ThreadNote } from '../../src/deploy/records.js';
-import type { StoredDeploy } from '../../src/deploy/store-port.js';
+import type { DeployStore, StoredDeploy } from '../../src/deploy/store-port.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/server.js';
 import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
 import { createNotifier, type Notifier } from '../../src/slack/notifier.js';
@@ -28,9 +28,9 @@ beforeEach(async () => {
   notifier = notifierFor(exampleService());
 });
 
-function notifierFor(service: ServiceConfig): Notifier {
+function notifierFor(service: ServiceConfig, on: DeployStore = store): Notifier {
   return createNotifier({
-    store,
+    store: on,
     client: new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
     catalog: { services: { board: service } },
     render: (deploy) => ({
@@ -83,6 +83,35 @@ async function step(id: string, toState: string, notes: ThreadNote[] = []): Prom
     consumedActionIds: [],
     notes,
   });
+}
+
+/**
+ * The store of a bot that dies at its nth `write`: just before it (the outbox never hears what
+ * Slack did) or just after it. A dead bot does nothing more, so the write never returns.
+ */
+function dyingAt(write: 'markNoteSending' | 'markNoteSent', nth: number, when: 'before' | 'after') {
+  let die = () => {};
+  const died = new Promise<void>((resolve) => (die = resolve));
+  let seen = 0;
+  const dying = new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (name !== write || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        if (++seen < nth) return value.apply(target, args);
+        if (when === 'after') await value.apply(target, args);
+        die();
+        return new Promise(() => {});
+      };
+    },
+  });
+  return { store: dying, died };
+}
+
+/** Runs a bot on `dying` until it dies, as a SIGKILL would leave it. */
+async function crash(dying: ReturnType<typeof dyingAt>): Promise<void> {
+  void notifierFor(exampleService(), dying.store).flush();
+  await dying.died;
 }
 
 const parentOf = async (id: string) => (await store.getDeploy(id)) as StoredDeploy;
@@ -144,7 +173,7 @@ describe('notifier', () => {
     expect(slack.workspace.messages(CHANNEL)[0].text).toBe('board 1.42.0: soaking (revision 6)');
   });
 
-  it('posts thread notes under the parent, in the order they were written', async () => {
+  it('posts thread notes under the parent, in the order they were written, each carrying its outbox id, without reading the thread', async () => {
     await newDeploy();
     await step('pr-0001', 'launching', [text('first'), text('second')]);
     await step('pr-0001', 'registering', [text('third')]);
@@ -154,6 +183,61 @@ describe('notifier', () => {
     expect(await threadTexts('pr-0001')).toEqual(['first', 'second', 'third']);
     expect(store.outbox.every((n) => n.sentAt !== null && n.slackTs !== null)).toBe(true);
     expect(slack.workspace.messages(CHANNEL)[0].reply_count).toBe(3);
+    const thread = slack.workspace.thread(CHANNEL, (await parentOf('pr-0001')).slackTs as string);
+    expect(thread.map((m) => m.metadata)).toEqual(store.outbox.map((n) => ({ event_type: 'release_bot_note', event_payload: { deploy_id: 'pr-0001', note_id: String(n.id) } })));
+    expect(calls('conversations.replies')).toBe(0);
+  });
+
+  it('posts a thread note once when the bot died after Slack took it and before the outbox recorded it: the restarted bot finds it by its metadata', async () => {
+    await newDeploy();
+    await step('pr-0001', 'launching', [text('first'), text('second')]);
+    await crash(dyingAt('markNoteSent', 1, 'before'));
+    expect(await threadTexts('pr-0001')).toEqual(['first']);
+    expect(store.outbox[0]).toMatchObject({ sentAt: null, sendingSince: clock.now() });
+
+    await notifier.flush();
+
+    expect(await threadTexts('pr-0001')).toEqual(['first', 'second']);
+    const thread = slack.workspace.thread(CHANNEL, (await parentOf('pr-0001')).slackTs as string);
+    expect(store.outbox).toMatchObject([
+      { sentAt: clock.now(), slackTs: thread[0].ts },
+      { sentAt: clock.now(), slackTs: thread[1].ts },
+    ]);
+    expect(slack.workspace.calls('conversations.replies').map((c) => c.args)).toMatchObject([{ channel: CHANNEL, ts: thread[0].thread_ts, include_all_metadata: 'true' }]);
+  });
+
+  it('posts a note once when the bot died after recording that it began but before Slack had it', async () => {
+    await newDeploy();
+    await step('pr-0001', 'launching', [text('first'), text('second')]);
+    await crash(dyingAt('markNoteSending', 1, 'after'));
+    expect(await threadTexts('pr-0001')).toEqual([]);
+
+    await notifier.flush();
+
+    expect(await threadTexts('pr-0001')).toEqual(['first', 'second']);
+    expect(calls('conversations.replies')).toBe(1);
+    expect(store.outbox.every((n) => n.sentAt !== null)).toBe(true);
+  });
+
+  it('looks for a note Slack answered with a server error before posting it again, and finds it', async () => {
+    await newDeploy();
+    await notifier.flush();
+    slack.workspace.once('message-posted', () => {
+      throw new Error('the answer was lost');
+    });
+    await step('pr-0001', 'launching', [text('first'), text('second')]);
+
+    await notifier.flush();
+    expect(store.outbox[0]).toMatchObject({ sentAt: null, attempts: 1, sendingSince: clock.now() });
+    expect(await threadTexts('pr-0001')).toEqual(['first']);
+
+    clock.advance(1000);
+    await notifier.flush();
+
+    expect(await threadTexts('pr-0001')).toEqual(['first', 'second']);
+    expect(calls('conversations.replies')).toBe(1);
+    const thread = slack.workspace.thread(CHANNEL, (await parentOf('pr-0001')).slackTs as string);
+    expect(store.outbox.map((n) => n.slackTs)).toEqual(thread.map((m) => m.ts));
   });
 
   it('waits out a 429 on chat.postMessage and then delivers every note, none lost, order kept', async () => {
@@ -178,6 +262,7 @@ describe('notifier', () => {
     expect(await threadTexts('pr-000a')).toEqual(['a1', 'a2', 'a3']);
     expect(await threadTexts('pr-000b')).toEqual(['b1', 'b2']);
     expect(store.outbox.filter((n) => n.sentAt === null)).toEqual([]);
+    expect(calls('conversations.replies')).toBe(0);
   });
 
   it('keeps a note that Slack refuses, with its error and a backoff, and holds back the later notes of that thread', async () => {
@@ -227,6 +312,22 @@ describe('notifier', () => {
       [CHANNEL, parent.slackTs],
     ]);
     expect(store.outbox.every((n) => n.sentAt !== null)).toBe(true);
+  });
+
+  it('announces once when the bot died after Slack took the announcement and before the outbox recorded it', async () => {
+    await newDeploy();
+    await step('pr-0001', 'announcing', [text('before'), announce(), text('after')]);
+    await crash(dyingAt('markNoteSent', 2, 'before'));
+    expect(slack.workspace.messages(RELEASE_CHANNEL)).toHaveLength(1);
+
+    await notifier.flush();
+
+    const announced = slack.workspace.messages(RELEASE_CHANNEL);
+    expect(announced).toHaveLength(1);
+    expect(await threadTexts('pr-0001')).toEqual(['before', 'after']);
+    expect(store.outbox[1]).toMatchObject({ sentAt: clock.now(), slackTs: announced[0].ts });
+    expect(slack.workspace.calls('conversations.history').filter((c) => c.args.channel === RELEASE_CHANNEL)).toHaveLength(1);
+    expect(calls('conversations.replies')).toBe(0);
   });
 
   it('keeps the thread link the workflow gave', async () => {

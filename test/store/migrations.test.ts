@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DependencyError } from '../../src/deploy/ports.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
-import { tempDirs } from './fixtures.js';
+import { T0, newDeploy, stepFrom, tempDirs } from './fixtures.js';
 import { openRaw } from './raw-sqlite.js';
 
 const dirs = tempDirs();
@@ -40,6 +40,21 @@ describe('schema migrations', () => {
     await second.close();
 
     expect(after).toEqual(before);
+  });
+
+  it('keeps the unsent notes of a database from before posts in flight were recorded, none of them in flight', async () => {
+    const file = join(dirs.make(), 'bot.sqlite');
+    const old = await openStore({ file, migrations: MIGRATIONS.filter((m) => m.version === 1) });
+    const created = await old.createDeploy(newDeploy(), { actor: 'U1', action: 'request' });
+    await old.setSlackMessage(created.id, 'C1', '1.0');
+    await old.commitStep(stepFrom(created, { notes: [{ type: 'text', text: 'launching' }] }));
+    await old.close();
+
+    const store = await openStore({ file });
+    const notes = await store.pendingNotes(T0 + 1000, 10);
+    await store.close();
+
+    expect(notes).toMatchObject([{ note: { type: 'text', text: 'launching' }, attempts: 0, sendingSince: null }]);
   });
 
   it('refuses a database whose schema is newer than this code knows, saying which versions', async () => {

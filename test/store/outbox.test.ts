@@ -53,7 +53,7 @@ describe('thread note outbox', () => {
     await deployWithNotes('b', ['b1', 'b2'], T0);
     const [a1] = await store.pendingNotes(T0, 1);
 
-    await store.markNoteFailed(a1.id, 'ratelimited', T0 + 30_000);
+    await store.markNoteFailed(a1.id, 'ratelimited', T0 + 30_000, false);
 
     expect(await texts(T0 + 1)).toEqual(['b1', 'b2']);
     const [b1] = (await store.pendingNotes(T0 + 1, 100)).filter((n) => n.deployId === 'b');
@@ -70,12 +70,27 @@ describe('thread note outbox', () => {
     await deployWithNotes('a', ['a1'], T0);
     const [a1] = await store.pendingNotes(T0, 1);
 
-    await store.markNoteFailed(a1.id, 'timeout', T0 + 10);
-    await store.markNoteFailed(a1.id, 'channel_not_found', T0 + 20);
+    await store.markNoteFailed(a1.id, 'timeout', T0 + 10, false);
+    await store.markNoteFailed(a1.id, 'channel_not_found', T0 + 20, false);
 
     expect(await store.pendingNotes(T0 + 20, 1)).toEqual([
-      { id: a1.id, deployId: 'a', note: text('a1'), createdAt: T0, attempts: 2, nextAttemptAt: T0 + 20, lastError: 'channel_not_found' },
+      { id: a1.id, deployId: 'a', note: text('a1'), createdAt: T0, attempts: 2, nextAttemptAt: T0 + 20, lastError: 'channel_not_found', sendingSince: null },
     ]);
+  });
+
+  it('remembers when the first post of a note began while Slack may have it, until it is sent or refused', async () => {
+    await deployWithNotes('a', ['a1'], T0);
+    const [a1] = await store.pendingNotes(T0, 1);
+    const sendingSince = async () => (await store.pendingNotes(T0 + 1000, 1))[0]?.sendingSince;
+
+    await store.markNoteSending(a1.id, T0 + 1);
+    expect(await sendingSince()).toBe(T0 + 1);
+    await store.markNoteFailed(a1.id, 'request timed out', T0 + 2, true);
+    await store.markNoteSending(a1.id, T0 + 3);
+    expect(await sendingSince()).toBe(T0 + 1);
+
+    await store.markNoteFailed(a1.id, 'ratelimited', T0 + 4, false);
+    expect(await sendingSince()).toBeNull();
   });
 
   it('respects the limit across deploys', async () => {

@@ -43,7 +43,8 @@ describe('file-backed store', () => {
     );
     await store.addAction({ deployId: created.id, action: 'pause', actor: 'U3', reason: 'incident', at: confirmed.updatedAt + 1 });
     const [first] = await store.pendingNotes(T0 + 1_000_000, 1);
-    await store.markNoteFailed(first.id, 'ratelimited', T0 + 5000);
+    await store.markNoteSending(first.id, T0 + 4);
+    await store.markNoteFailed(first.id, 'timeout', T0 + 5000, true);
     await store.appendAudit(null, { actor: 'U4', action: 'refused' }, T0 + 6);
 
     const before = await everything(store);
@@ -55,8 +56,8 @@ describe('file-backed store', () => {
     expect(after).toEqual(before);
     expect(after.deploys[0]).toMatchObject({ state: 'confirmed', revision: 2, renderedRevision: 1, facts: { fleet: ['i-1', 'i-2'], nested: { ok: true } } });
     expect(after.notes).toMatchObject([
-      { attempts: 1, lastError: 'ratelimited', note: { type: 'text', text: 'confirmed' } },
-      { attempts: 0, note: { type: 'text', text: 'launching' } },
+      { attempts: 1, lastError: 'timeout', sendingSince: T0 + 4, note: { type: 'text', text: 'confirmed' } },
+      { attempts: 0, sendingSince: null, note: { type: 'text', text: 'launching' } },
     ]);
     expect(after.actions).toHaveLength(1);
     expect(after.lock).toMatchObject({ deployId: 'dep-1', reason: 'daily release' });

@@ -62,10 +62,35 @@ function permalink(baseUrl: string, message: FakeMessage): string {
   return inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${message.channel}` : base;
 }
 
+const flag = (args: Args, name: string) => ['true', '1'].includes(text(args, name) ?? '');
+
+/** A message ts ("1732358400.000100", or whole seconds as `oldest` often is) in microseconds, exactly. */
+function micros(ts: string): bigint {
+  const [seconds, fraction = ''] = ts.split('.');
+  return BigInt(seconds || '0') * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6) || '0');
+}
+
+/** The `oldest` / `latest` window of conversations.history and .replies, exclusive unless `inclusive`. */
+function inWindow(args: Args): (message: FakeMessage) => boolean {
+  const oldest = micros(text(args, 'oldest') ?? '0');
+  const latest = text(args, 'latest');
+  const newest = latest === undefined ? undefined : micros(latest);
+  const inclusive = flag(args, 'inclusive');
+  return (message) => {
+    const at = micros(message.ts);
+    const afterOldest = inclusive ? at >= oldest : at > oldest;
+    const beforeLatest = newest === undefined || (inclusive ? at <= newest : at < newest);
+    return afterOldest && beforeLatest;
+  };
+}
+
+const withoutMetadata = ({ metadata: _metadata, ...message }: FakeMessage) => message;
+
 function page(messages: FakeMessage[], args: Args): ApiResult {
   const limit = Math.min(Math.max(Number(text(args, 'limit') ?? 100) || 100, 1), 1000);
   const start = Number(text(args, 'cursor') ?? 0) || 0;
-  const slice = messages.slice(start, start + limit);
+  // Slack reads message metadata back only to a caller that asks for it.
+  const slice = messages.slice(start, start + limit).map((m) => (flag(args, 'include_all_metadata') ? m : withoutMetadata(m)));
   const hasMore = start + limit < messages.length;
   return { ok: true, messages: slice, has_more: hasMore, response_metadata: { next_cursor: hasMore ? String(start + limit) : '' } };
 }
@@ -145,7 +170,7 @@ export const METHODS: Record<string, MethodHandler> = {
   'conversations.history': (ws, args) => {
     const channel = ws.channel(text(args, 'channel') ?? '');
     if (!channel) return fail('channel_not_found');
-    return page([...ws.messages(channel.id)].reverse(), args);
+    return page([...ws.messages(channel.id)].filter(inWindow(args)).reverse(), args);
   },
 
   'conversations.replies': (ws, args) => {
@@ -154,7 +179,7 @@ export const METHODS: Record<string, MethodHandler> = {
     const message = ws.find(channel.id, text(args, 'ts') ?? '');
     if (!message) return fail('thread_not_found');
     const root = ws.find(channel.id, message.thread_ts ?? message.ts) as FakeMessage;
-    return page([root, ...ws.thread(channel.id, root.ts)], args);
+    return page([root, ...ws.thread(channel.id, root.ts).filter(inWindow(args))], args);
   },
 
   'usergroups.users.list': (ws, args) => {

@@ -69,6 +69,41 @@ describe('fake Slack Web API', () => {
     expect(history.has_more).toBe(true);
   });
 
+  it('reads message metadata back only with include_all_metadata, from a channel and from a thread, within oldest and latest', async () => {
+    const metadata = { event_type: 'release_bot_note', event_payload: { note_id: '7' } };
+    const parent = await client.chat.postMessage({ channel: 'C0DEPLOYS1', text: 'parent', metadata });
+    const first = await client.chat.postMessage({ channel: 'C0DEPLOYS1', text: 'reply 1', thread_ts: parent.ts, metadata });
+    await client.chat.postMessage({ channel: 'C0DEPLOYS1', text: 'reply 2', thread_ts: parent.ts });
+    const later = await client.chat.postMessage({ channel: 'C0DEPLOYS1', text: 'later', metadata });
+
+    const plain = await client.conversations.history({ channel: 'C0DEPLOYS1' });
+    expect(plain.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['later', undefined],
+      ['parent', undefined],
+    ]);
+    const all = await client.conversations.history({ channel: 'C0DEPLOYS1', include_all_metadata: true });
+    expect(all.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['later', metadata],
+      ['parent', metadata],
+    ]);
+    const thread = await client.conversations.replies({ channel: 'C0DEPLOYS1', ts: parent.ts as string, include_all_metadata: true });
+    expect(thread.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['parent', metadata],
+      ['reply 1', metadata],
+      ['reply 2', undefined],
+    ]);
+    expect((await client.conversations.replies({ channel: 'C0DEPLOYS1', ts: parent.ts as string })).messages?.every((m) => m.metadata === undefined)).toBe(true);
+
+    const since = await client.conversations.replies({ channel: 'C0DEPLOYS1', ts: parent.ts as string, oldest: first.ts });
+    expect(since.messages?.map((m) => m.text)).toEqual(['parent', 'reply 2']);
+    const window = await client.conversations.history({ channel: 'C0DEPLOYS1', oldest: parent.ts, latest: later.ts, inclusive: true });
+    expect(window.messages?.map((m) => m.text)).toEqual(['later', 'parent']);
+    const before = await client.conversations.history({ channel: 'C0DEPLOYS1', latest: later.ts });
+    expect(before.messages?.map((m) => m.text)).toEqual(['parent']);
+    const wholeSeconds = await client.conversations.history({ channel: 'C0DEPLOYS1', oldest: String(Number((later.ts as string).split('.')[0]) + 1) });
+    expect(wholeSeconds.messages).toEqual([]);
+  });
+
   it('refuses unknown channels and threads, empty messages, and blocks that break the limits', async () => {
     expect((await slackError(client.chat.postMessage({ channel: 'C0NOWHERE1', text: 'x' }))).error).toBe('channel_not_found');
     expect((await slackError(client.chat.postMessage({ channel: 'C0DEPLOYS1', text: 'x', thread_ts: '1.000000' }))).error).toBe('thread_not_found');
