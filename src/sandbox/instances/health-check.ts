@@ -4,7 +4,10 @@ import type { HealthChecker, HealthVerdict } from '../aws/model.js';
 export interface HttpHealthCheckOptions {
   /** Asked on every target (default `/healthz`); the target group's own path is not consulted. */
   path?: string;
-  /** The whole check, connection included (default 2 s); keep it below the emulator's check interval. */
+  /**
+   * The whole check, connection included (default 5 s, ALB's default HealthCheckTimeoutSeconds).
+   * The emulator waits for a check before scheduling the next, so it may exceed the interval.
+   */
   timeoutMs?: number;
 }
 
@@ -14,7 +17,7 @@ export interface HttpHealthCheckOptions {
  * failure carries the reason and description ALB reports for it.
  */
 export function httpHealthCheck(options: HttpHealthCheckOptions = {}): HealthChecker {
-  const { path = '/healthz', timeoutMs = 2_000 } = options;
+  const { path = '/healthz', timeoutMs = 5_000 } = options;
   return (instance, _group, port) => probe(instance.privateIp, port, path, timeoutMs);
 }
 
