@@ -123,14 +123,16 @@ async function crashAtEach(world: World, stages: Stage[]): Promise<{ survived: n
   let survived = 0;
   let updatesAtFirstCrash = 0;
   for (const stage of stages) {
+    // Armed before the restart: a bot resuming its deploy may make the call before it answers /healthz.
     const crashed = crashes.arm(stage);
+    if (survived > 0) await world.startChild();
     await stage.before?.(world);
     await within(crashed, 90_000, `the crash ${stage.at} (${stage.step})`);
     if (survived === 0) updatesAtFirstCrash = world.slack.workspace.calls('chat.update').length;
     await world.killChild();
-    await world.startChild();
     survived++;
   }
+  await world.startChild();
   return { survived, updatesAtFirstCrash };
 }
 

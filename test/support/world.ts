@@ -172,7 +172,17 @@ export async function startWorld(options: WorldOptions = {}) {
       });
       child.stdout?.on('data', (d: Buffer) => (childLog += d.toString()));
       child.stderr?.on('data', (d: Buffer) => (childLog += d.toString()));
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true, 60_000, 'the bot to answer /healthz');
+      const started = child;
+      await waitFor(
+        async () => {
+          // A crash switch may kill the bot while it resumes, before it answers /healthz.
+          if (started.signalCode !== null) return true;
+          if (started.exitCode !== null) throw new Error(`the bot exited with ${started.exitCode} before answering /healthz:\n${childLog.slice(-2_000)}`);
+          return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true;
+        },
+        60_000,
+        'the bot to answer /healthz',
+      );
     },
 
     /**
