@@ -7,6 +7,10 @@ export interface JiraUser {
   email?: string;
   apiToken?: string;
   pat?: string;
+  /** The Data Center login name; the email's local part by default. */
+  username?: string;
+  /** What /myself reports; Etc/UTC by default. */
+  timeZone?: string;
 }
 
 export const SANDBOX_JIRA_USER = {
@@ -16,7 +20,7 @@ export const SANDBOX_JIRA_USER = {
   pat: 'sandbox-jira-pat',
 } as const satisfies JiraUser;
 
-export type Authentication = { actor: Actor; scheme: 'basic' | 'bearer' } | { failure: 'missing' | 'wrong' };
+export type Authentication = { actor: Actor; user: JiraUser; scheme: 'basic' | 'bearer' } | { failure: 'missing' | 'wrong' };
 
 export function authenticate(headers: IncomingHttpHeaders, users: readonly JiraUser[]): Authentication {
   const header = headers.authorization;
@@ -28,11 +32,11 @@ export function authenticate(headers: IncomingHttpHeaders, users: readonly JiraU
     const email = decoded.slice(0, colon);
     const token = decoded.slice(colon + 1);
     const user = colon > 0 ? users.find((u) => u.email === email && u.apiToken === token) : undefined;
-    return user ? { actor: actorOf(user), scheme: 'basic' } : { failure: 'wrong' };
+    return user ? { actor: actorOf(user), user, scheme: 'basic' } : { failure: 'wrong' };
   }
   if (scheme.toLowerCase() === 'bearer') {
     const user = users.find((u) => u.pat !== undefined && u.pat === credentials);
-    return user ? { actor: actorOf(user), scheme: 'bearer' } : { failure: 'wrong' };
+    return user ? { actor: actorOf(user), user, scheme: 'bearer' } : { failure: 'wrong' };
   }
   return { failure: 'wrong' };
 }

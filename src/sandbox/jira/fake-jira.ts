@@ -5,10 +5,12 @@ import { createFaults, type FaultTarget } from './faults.js';
 import { readJson, sendJson } from './http-io.js';
 import { JiraApiError, requestProblem, SEARCH_REMOVED } from './jira-errors.js';
 import { commentJson, issueJson, projectJson, transitionJson, versionJson } from './jira-json.js';
-import { createJiraState, type Actor, type Issue, type IssueSeed, type ProjectSeed, type Version, type VersionSeed } from './jira-state.js';
+import { createJiraState, type Issue, type IssueSeed, type ProjectSeed, type Version, type VersionSeed } from './jira-state.js';
 import { searchIssues } from './jql.js';
+import { myselfJson, type Signed } from './myself.js';
+import { checkDenied, myPermissions, type DeniedPermissions } from './permissions.js';
 import { SAMPLE_PROJECTS, SAMPLE_VERSIONS, sampleIssues } from './seed.js';
-import { statusOf } from './workflows.js';
+import { statusOf, type Workflow } from './workflows.js';
 
 export interface FakeJiraOptions {
   /** Who may sign in; the sandbox user by default. */
@@ -17,6 +19,13 @@ export interface FakeJiraOptions {
   projects?: ProjectSeed[];
   issues?: IssueSeed[];
   versions?: VersionSeed[];
+  /**
+   * Workflows by project key, replacing those of the sample or given projects: e.g.
+   * `{ BOARD: renameTransition(SOFTWARE_WORKFLOW, 'Done', 'Close') }` for a project without "Done".
+   */
+  workflows?: Record<string, Workflow>;
+  /** Permissions every user lacks, by project key, e.g. `{ BOARD: ['TRANSITION_ISSUES'] }`; none by default. */
+  denied?: DeniedPermissions;
   /** A context path such as "/jira", as Data Center installations often have. */
   basePath?: string;
   now?: () => number;
@@ -40,6 +49,8 @@ export interface FakeJira {
   addIssue(seed: IssueSeed): void;
   addVersion(seed: VersionSeed): void;
   setStatus(key: string, status: string): void;
+  /** Replaces the permissions users lack in a project (an empty list grants them all again). */
+  setDenied(projectKey: string, permissions: string[]): void;
   /** Every request, oldest first: method, path with query, parsed body, who it authenticated as. */
   requests: { method: string; path: string; body?: unknown; scheme: 'basic' | 'bearer' | null }[];
   failNext(status: number, target?: FaultTarget): void;
@@ -54,12 +65,18 @@ const MAX_COMMENT_RESULTS = 100;
  * A stand-in for Jira's REST API: the v2 calls jira-client makes to read and close issues, read
  * and add their comments and release versions, v3 enhanced search (`/search/jql`, token
  * pagination), and the removed v2/v3 `/search` answering 410 as Jira Cloud does. Basic (email +
- * API token) or bearer (PAT) auth.
+ * API token) or bearer (PAT) auth. `/myself` and `/mypermissions` let a caller check its access
+ * before it needs it; they answer as Cloud for basic auth and as Data Center for a PAT, since
+ * those are the credentials each takes.
  */
 export async function startFakeJira(options: FakeJiraOptions = {}): Promise<FakeJira> {
-  const users = options.users ?? [SANDBOX_JIRA_USER];
+  const users: readonly JiraUser[] = options.users ?? [SANDBOX_JIRA_USER];
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  const state = createJiraState({ projects: options.projects ?? SAMPLE_PROJECTS, now: options.now ?? Date.now });
+  const state = createJiraState({ projects: withWorkflows(options.projects ?? SAMPLE_PROJECTS, options.workflows ?? {}), now: options.now ?? Date.now });
+  const denied: DeniedPermissions = { ...options.denied };
+  checkDenied(denied);
+  const strangers = Object.keys(denied).filter((key) => !state.projects().some((p) => p.key === key));
+  if (strangers.length > 0) throw new Error(`denied names unknown projects ${strangers.join(', ')}`);
   for (const version of options.versions ?? (options.projects ? [] : SAMPLE_VERSIONS)) state.addVersion(version);
   for (const issue of options.issues ?? (options.projects ? [] : sampleIssues())) state.addIssue(issue);
   const faults = createFaults();
@@ -67,13 +84,18 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
   let origin = '';
   const base = () => `${origin}${basePath}`;
 
-  const route = async (request: IncomingMessage, response: ServerResponse, entry: FakeJira['requests'][number], url: URL, actor: Actor): Promise<void> => {
+  const route = async (request: IncomingMessage, response: ServerResponse, entry: FakeJira['requests'][number], url: URL, signed: Signed): Promise<void> => {
+    const { actor } = signed;
     const method = entry.method;
     const path = url.pathname.slice(basePath.length);
     const body = method === 'POST' || method === 'PUT' ? await readJson(request) : undefined;
     entry.body = body;
     let match: RegExpExecArray | null;
 
+    if (/^\/rest\/api\/(2|3|latest)\/myself$/.test(path) && method === 'GET') return sendJson(response, 200, myselfJson(base(), signed));
+    if (/^\/rest\/api\/(2|3|latest)\/mypermissions$/.test(path) && method === 'GET') {
+      return sendJson(response, 200, myPermissions(state, url.searchParams, denied, signed.scheme === 'bearer'));
+    }
     if (/^\/rest\/api\/(2|3|latest)\/search\/?$/.test(path)) return sendJson(response, 410, SEARCH_REMOVED);
     if (path === '/rest/api/3/search/jql' && method === 'POST') return search(response, body ?? {});
 
@@ -161,7 +183,7 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
     const auth = authenticate(request.headers, users);
     if ('failure' in auth) return sendUnauthenticated(response, auth.failure);
     entry.scheme = auth.scheme;
-    route(request, response, entry, url, auth.actor).catch((error: unknown) => {
+    route(request, response, entry, url, { ...auth, index: users.indexOf(auth.user) }).catch((error: unknown) => {
       if (response.headersSent) return;
       if (error instanceof JiraApiError) return sendJson(response, error.status, error.body);
       sendJson(response, 500, { errorMessages: [error instanceof Error ? error.message : String(error)], errors: {} });
@@ -192,6 +214,11 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
     addIssue: (seed) => void state.addIssue(seed),
     addVersion: (seed) => void state.addVersion(seed),
     setStatus: (key, status) => state.setStatus(key, status),
+    setDenied(projectKey, permissions) {
+      const next = { [state.project(projectKey).key]: [...permissions] };
+      checkDenied(next);
+      Object.assign(denied, next);
+    },
     requests,
     failNext: (status, target) => faults.failNext(status, target),
     hangNext: (target) => faults.hangNext(target),
@@ -201,6 +228,12 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
         server.closeAllConnections();
       }),
   };
+}
+
+function withWorkflows(projects: ProjectSeed[], workflows: Record<string, Workflow>): ProjectSeed[] {
+  const unknown = Object.keys(workflows).filter((key) => !projects.some((p) => p.key === key));
+  if (unknown.length > 0) throw new Error(`workflows given for unknown projects ${unknown.join(', ')}`);
+  return projects.map((p) => (workflows[p.key] ? { ...p, workflow: workflows[p.key] } : p));
 }
 
 function startOf(token: unknown): number {

@@ -142,6 +142,9 @@ export function createJiraState(options: { projects: ProjectSeed[]; now: () => n
     issue,
     versionsOf,
 
+    projects(): Project[] {
+      return [...projects.values()];
+    },
 
     allIssues(): Issue[] {
       return [...issues.values()];

@@ -70,6 +70,15 @@ export const CLASSIC_WORKFLOW: Workflow = {
   ],
 };
 
+/**
+ * The workflow with one transition named differently, e.g. a software workflow whose "Done" is
+ * called "Close": the statuses stay, so issues seeded for the original still fit.
+ */
+export function renameTransition(workflow: Workflow, from: string, to: string): Workflow {
+  if (!workflow.transitions.some((t) => t.name === from)) throw new Error(`the workflow has no transition ${from} (it has ${workflow.transitions.map((t) => t.name).join(', ')})`);
+  return { ...workflow, transitions: workflow.transitions.map((t) => (t.name === from ? { ...t, name: to } : t)) };
+}
+
 export function statusOf(workflow: Workflow, name: string): WorkflowStatus {
   const status = workflow.statuses.find((s) => s.name === name);
   if (!status) throw new Error(`the workflow has no status ${name} (it has ${workflow.statuses.map((s) => s.name).join(', ')})`);

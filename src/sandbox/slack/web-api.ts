@@ -1,4 +1,6 @@
 import { describeBlockProblem, validateBlocks } from '../../slack/blocks/validate.js';
+import { channelFor } from './channel-access.js';
+import { conversationJson } from './conversation-info.js';
 import type { FakeMessage, FakeWorkspace } from './workspace.js';
 
 /**
@@ -123,8 +125,9 @@ export const METHODS: Record<string, MethodHandler> = {
   }),
 
   'chat.postMessage': (ws, args) => {
-    const channel = ws.channel(text(args, 'channel') ?? '');
-    if (!channel) return fail('channel_not_found');
+    const access = channelFor(ws, text(args, 'channel') ?? '', 'post');
+    if ('error' in access) return fail(access.error);
+    const { channel } = access;
     const content = readContent(args);
     if (isFailure(content)) return content;
     if (!hasContent(content)) return fail('no_text');
@@ -168,18 +171,27 @@ export const METHODS: Record<string, MethodHandler> = {
   },
 
   'conversations.history': (ws, args) => {
-    const channel = ws.channel(text(args, 'channel') ?? '');
-    if (!channel) return fail('channel_not_found');
+    const access = channelFor(ws, text(args, 'channel') ?? '', 'read');
+    if ('error' in access) return fail(access.error);
+    const { channel } = access;
     return page([...ws.messages(channel.id)].filter(inWindow(args)).reverse(), args);
   },
 
   'conversations.replies': (ws, args) => {
-    const channel = ws.channel(text(args, 'channel') ?? '');
-    if (!channel) return fail('channel_not_found');
+    const access = channelFor(ws, text(args, 'channel') ?? '', 'read');
+    if ('error' in access) return fail(access.error);
+    const { channel } = access;
     const message = ws.find(channel.id, text(args, 'ts') ?? '');
     if (!message) return fail('thread_not_found');
     const root = ws.find(channel.id, message.thread_ts ?? message.ts) as FakeMessage;
     return page([root, ...ws.thread(channel.id, root.ts).filter(inWindow(args))], args);
+  },
+
+  'conversations.info': (ws, args) => {
+    // Unlike chat.postMessage, it takes only an ID: "#name" is channel_not_found.
+    const id = text(args, 'channel') ?? '';
+    const channel = ws.channels.find((c) => c.id === id);
+    return channel ? { ok: true, channel: conversationJson(ws, channel) } : fail('channel_not_found');
   },
 
   'usergroups.users.list': (ws, args) => {

@@ -9,6 +9,12 @@ import { EventEmitter } from 'node:events';
 export interface FakeChannel {
   id: string;
   name: string;
+  /** Whether the bot user is in the channel; true unless set to false. */
+  botMember?: boolean;
+  /** An archived channel still reads, but refuses new messages. */
+  archived?: boolean;
+  /** Private channels; by default those with a legacy `G…` ID. */
+  isPrivate?: boolean;
 }
 
 export interface FakeView {
@@ -122,6 +128,19 @@ export class FakeWorkspace extends EventEmitter<WorkspaceEvents> {
     return this.channels.find((c) => c.id === idOrName || c.name === name);
   }
 
+  /** Inviting the bot or removing it, as someone in the workspace would with /invite or /remove. */
+  setBotMember(channelId: string, member: boolean): void {
+    this.configured(channelId).botMember = member;
+  }
+
+  setArchived(channelId: string, archived: boolean): void {
+    this.configured(channelId).archived = archived;
+  }
+
+  isBotMember(channel: FakeChannel): boolean {
+    return channel.botMember !== false;
+  }
+
   user(id: string): FakeUser | undefined {
     return this.users.find((u) => u.id === id);
   }
@@ -215,6 +234,12 @@ export class FakeWorkspace extends EventEmitter<WorkspaceEvents> {
   /** Every call of a method (or of all methods), oldest first, rate-limited and failed ones included. */
   calls(method?: string): RecordedCall[] {
     return method === undefined ? [...this.callLog] : this.callLog.filter((c) => c.method === method);
+  }
+
+  private configured(channelId: string): FakeChannel {
+    const found = this.channels.find((c) => c.id === channelId);
+    if (!found) throw new Error(`no channel ${channelId}`);
+    return found;
   }
 
   private listOf(channel: string): FakeMessage[] {

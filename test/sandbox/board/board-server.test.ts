@@ -171,6 +171,47 @@ describe('drain', () => {
   });
 });
 
+describe('drain probe', () => {
+  const probe = (token?: string) => fetch(`${server.url}/drain`, { method: 'OPTIONS', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+
+  it('answers 204 with the methods of /drain, and tells no client to reconnect', async () => {
+    const c = await joined('board-1', 'u1');
+
+    const response = await probe(TOKEN);
+    expect(response.status).toBe(204);
+    expect(response.headers.get('allow')).toBe('OPTIONS, POST');
+    expect(await response.text()).toBe('');
+
+    // An edit answered after the probe proves nothing was queued before it on this socket.
+    c.send({ type: 'edit', board: 'board-1', editId: 'u1:1', op: 1 });
+    await c.take('ack');
+    expect(c.unread()).toEqual([]);
+    expect(await metric('rtb_sessions_count')).toBe(1);
+  });
+
+  it('leaves the clients to the next drain, which still tells them', async () => {
+    const c = await joined('board-1', 'u1');
+    await probe(TOKEN);
+    expect((await drain(TOKEN)).status).toBe(202);
+    expect(await c.take('reconnect')).toEqual({ type: 'reconnect' });
+  });
+
+  it('refuses a probe without the token or with a wrong one, as a drain is refused', async () => {
+    const c = await joined('board-1', 'u1');
+    expect((await probe()).status).toBe(401);
+    expect((await probe('wrong')).status).toBe(401);
+    c.send({ type: 'edit', board: 'board-1', editId: 'u1:1', op: 1 });
+    await c.take('ack');
+    expect(c.unread()).toEqual([]);
+  });
+
+  it('answers other methods on /drain with 405 and what it allows', async () => {
+    const response = await fetch(`${server.url}/drain`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('OPTIONS, POST');
+  });
+});
+
 describe('errors reported to Sentry', () => {
   let sentry: FakeSentry;
   beforeEach(async () => {
