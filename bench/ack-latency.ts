@@ -1,5 +1,5 @@
 import { blockActionsBody, sendSigned, slashCommandBody } from '../src/sandbox/slack/signing.js';
-import { PRERELEASE_ACTIONS } from '../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../src/slack/blocks/prerelease-actions.js';
 
 export interface AckLoad {
   url: string;

@@ -15,6 +15,8 @@ export class DependencyError extends Error {
     readonly retryAt?: number,
     /** A machine-readable code from the dependency (e.g. InsufficientInstanceCapacity). */
     readonly code?: string,
+    /** The call that failed (e.g. TerminateInstances), when the step makes more than one kind. */
+    readonly operation?: string,
   ) {
     super(message);
     this.name = 'DependencyError';

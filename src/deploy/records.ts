@@ -25,9 +25,36 @@ export interface DeployRecord<F = Record<string, unknown>> {
   /** Where the parent message lives, once posted. */
   slackChannel: string | null;
   slackTs: string | null;
+  /** Set while a failed step waits for a person: the runner takes no step until it is answered. */
+  hold: StepHold | null;
 }
 
-export type ActionKind = 'approve' | 'reject' | 'extend' | 'pause' | 'resume' | 'rollback' | 'force' | 'wait' | 'cancel' | 'start' | 'retry';
+/**
+ * A step that failed in a way retrying cannot fix (or that kept failing too long): the deploy
+ * stops where it is and asks in its thread. Retry runs the step again; Skip (only where skipping
+ * is safe) runs it once without the failing call; Rollback is the workflow's own.
+ */
+export interface StepHold {
+  state: string;
+  kind: 'permanent' | 'transient';
+  system: System | 'internal';
+  code: string | null;
+  operation: string | null;
+  problem: string;
+  fix: string | null;
+  /** First failure of the streak, and when the bot stopped retrying. */
+  since: number;
+  at: number;
+  attempts: number;
+  /** What Skip would do; null when skipping this step is not safe. */
+  skip: string | null;
+  /** What Rollback would do; null when there is nothing to go back to. */
+  rollback: string | null;
+  /** Skip was chosen: the next run of the step leaves the failing call out. */
+  skipped: { by: string; reason: string } | null;
+}
+
+export type ActionKind = 'approve' | 'reject' | 'extend' | 'pause' | 'resume' | 'rollback' | 'force' | 'wait' | 'cancel' | 'start' | 'retry' | 'retry_step' | 'skip_step';
 
 /** A user's request, recorded first and then read by the runner. */
 export interface ActionRecord {
@@ -70,10 +97,13 @@ export type ThreadNote =
   | { type: 'changelog'; from?: string; to: string; entries: ChangelogEntry[]; omitted: number; jiraBaseUrl?: string }
   | { type: 'new_issue'; issue: NewIssue }
   | { type: 'dependency'; system: System; problem: string; action: string }
+  /** The deploy stopped on a failed step and asks what to do (buttons from the hold). */
+  | { type: 'held'; hold: StepHold }
+  | { type: 'hold_answered'; by: string; answer: 'retry' | 'skip'; reason: string | null; state: string }
   | { type: 'unhealthy'; targets: TargetHealth[]; action: string }
   | { type: 'decision'; decision: 'approved' | 'rejected' | 'auto_approved' | 'auto_rollback'; by: string; reason: string | null; soakedMs: number }
   | { type: 'extended'; by: string; reason: string | null; minSoakEndsAt: number }
-  | { type: 'removed'; instanceIds: string[] }
+  | { type: 'removed'; instanceIds: string[]; leftRunning?: { instanceIds: string[]; by: string; reason: string } }
   | { type: 'failed'; problem: string; action: string }
   | { type: 'text'; text: string }
   | { type: 'release_started'; by: string; fleetSize: number; launching: number; adopted: string[]; windowOverride: { by: string; reason: string } | null; overrideReason: string | null }
@@ -86,7 +116,7 @@ export type ThreadNote =
   | { type: 'paused'; by: string; reason: string | null }
   | { type: 'cancelled'; by: string }
   | { type: 'resumed'; by: string; reason: string | null }
-  | { type: 'retired'; terminated: string[]; warmUntil: number | null }
+  | { type: 'retired'; terminated: string[]; warmUntil: number | null; leftRunning?: { instanceIds: string[]; by: string; reason: string } }
   | { type: 'jira'; results: TicketResult[]; fixVersion: string | null; problem: string | null }
   | { type: 'rollback'; by: string; reason: string | null; from: string; oldWarm: boolean }
   | { type: 'released'; version: string; durationMs: number; waves: number; boardsMoved: number }

@@ -1,7 +1,8 @@
 import type { ServiceConfig } from '../config/catalog.js';
 import { formatDuration } from '../config/duration.js';
+import { classifyFailure, type Failure } from './failure.js';
 import { DependencyError, type Clock } from './ports.js';
-import type { DeployKind, ThreadNote } from './records.js';
+import type { ActionRecord, DeployKind, StepHold, ThreadNote } from './records.js';
 import { StaleWriteError, type AuditEntry, type DeployStore, type StoredDeploy } from './store-port.js';
 import { BOT_ACTOR, type StepResult, type Workflow } from './workflow.js';
 
@@ -17,7 +18,14 @@ export interface RunnerOptions {
   retryDelayMs?: (failures: number) => number;
   /** Bounds one pass so a workflow that never sleeps cannot starve the others. */
   maxStepsPerPass?: number;
+  /** How long a transient failure is retried before the deploy stops and asks (default 15 minutes). */
+  askAfterMs?: number;
 }
+
+export const DEFAULT_ASK_AFTER_MS = 15 * 60_000;
+
+/** The answers a stopped deploy waits for; any other action waits until one of these came. */
+const HOLD_ANSWERS: ReadonlySet<ActionRecord['action']> = new Set(['retry_step', 'skip_step', 'rollback', 'reject']);
 
 const defaultRetryDelay = (failures: number) => Math.min(5 * 60_000, 5_000 * 2 ** Math.min(failures - 1, 6));
 
@@ -29,7 +37,8 @@ const defaultRetryDelay = (failures: number) => Math.min(5 * 60_000, 5_000 * 2 *
  */
 export class Runner {
   private readonly inFlight = new Set<string>();
-  private readonly failures = new Map<string, { count: number; retryAt: number }>();
+  /** The current streak of failures of each deploy's step: how many, since when, next attempt. */
+  private readonly failures = new Map<string, { count: number; retryAt: number; since: number }>();
   /**
    * Steps whose commit the database refused. Their outside calls may have happened without being
    * written down, so no step of any deploy runs until the database takes a write again.
@@ -81,12 +90,18 @@ export class Runner {
   private async step(deploy: StoredDeploy, actions: Awaited<ReturnType<DeployStore['pendingActions']>>, now: number): Promise<boolean> {
     const { store, workflows, clock } = this.options;
     if (this.unrecorded.size > 0) return this.recordUnrecorded(now);
+    if (deploy.hold && !deploy.hold.skipped) {
+      const answer = actions.find((a) => HOLD_ANSWERS.has(a.action));
+      if (!answer) return false;
+      // Rollback (and a pre-release's reject) is the workflow's own; its step's commit clears the hold.
+      if (answer.action === 'retry_step' || answer.action === 'skip_step') return this.answerHold(deploy, deploy.hold, answer, now);
+    }
     try {
       const workflow = workflows[deploy.kind];
       if (!workflow) throw new Error(`no workflow handles ${deploy.kind} deploys`);
       const service = this.options.service(deploy.service);
       if (!service) throw new Error(`service ${deploy.service} is no longer in the service catalog`);
-      const result = await workflow.step({ deploy, service, now, actions });
+      const result = await workflow.step({ deploy, service, now, actions, skip: deploy.hold?.skipped ?? null });
       const at = clock.now();
       const finished = result.outcome !== undefined;
       const committed = await store.commitStep({
@@ -145,7 +160,7 @@ export class Runner {
       } catch (error) {
         const count = (this.failures.get(deployId)?.count ?? 0) + 1;
         refused.retryAt = now + (this.options.retryDelayMs ?? defaultRetryDelay)(count);
-        this.failures.set(deployId, { count, retryAt: refused.retryAt });
+        this.failures.set(deployId, { count, retryAt: refused.retryAt, since: refused.since });
         this.options.onStepError?.({ id: deployId, state: refused.state } as StoredDeploy, error, refused.retryAt);
         return false;
       }
@@ -154,37 +169,108 @@ export class Runner {
   }
 
   /**
-   * A failed step changes nothing: the same step runs again after a backoff. The thread hears
-   * about the first failure of a streak only, so a flapping dependency cannot flood it.
+   * A failed step changes nothing. A permanent failure stops the deploy and asks in its thread; a
+   * transient one runs the same step again after a backoff, until it has lasted `askAfterMs`, then
+   * stops and asks too. The thread hears about the first failure of a streak only, so a flapping
+   * dependency cannot flood it.
    */
   private async recordFailure(deploy: StoredDeploy, error: unknown, now: number): Promise<void> {
     const previous = this.failures.get(deploy.id);
     const count = (previous?.count ?? 0) + 1;
+    const since = previous?.since ?? now;
     const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(count);
     const retryAt = error instanceof DependencyError && error.retryAt && error.retryAt > now ? error.retryAt : now + delay;
-    this.failures.set(deploy.id, { count, retryAt });
+    this.failures.set(deploy.id, { count, retryAt, since });
     this.options.onStepError?.(deploy, error, retryAt);
-    const problem = error instanceof Error ? error.message : String(error);
+    const failure = classifyFailure(error);
     const refuse = (storeProblem: string) => {
       if (!this.unrecorded.has(deploy.id)) this.unrecorded.set(deploy.id, { state: deploy.state, problem: storeProblem, since: now, retryAt });
     };
-    if (error instanceof DependencyError && error.system === 'store') return refuse(problem);
-    if (count > 1) return;
-    const system = error instanceof DependencyError ? error.system : 'store';
+    if (failure.system === 'store') return refuse(failure.problem);
+    const askAfter = this.options.askAfterMs ?? DEFAULT_ASK_AFTER_MS;
     try {
+      if (failure.kind === 'permanent' || now - since >= askAfter) {
+        await this.stopAndAsk(deploy, failure, { since, attempts: count }, now);
+        this.failures.delete(deploy.id);
+        return;
+      }
+      if (count > 1) return;
       await this.tellThread(deploy, now, {
         wakeAt: retryAt,
-        summary: `step failed: ${problem}`,
-        audit: { actor: BOT_ACTOR, action: 'step_failed', reason: problem, data: { state: deploy.state, system } },
-        note: { type: 'dependency', system, problem, action: `Nothing was changed; retrying the ${deploy.state} step in ${formatDuration(retryAt - now)}.` },
+        summary: `step failed: ${failure.problem}`,
+        audit: { actor: BOT_ACTOR, action: 'step_failed', reason: failure.problem, data: { state: deploy.state, system: failure.system } },
+        note: {
+          type: 'dependency',
+          system: failure.system === 'internal' ? 'store' : failure.system,
+          problem: failure.problem,
+          action: `Nothing was changed; retrying the ${deploy.state} step in ${formatDuration(retryAt - now)}. If it still fails after ${formatDuration(askAfter)}, I stop and ask here.`,
+        },
       });
     } catch (storeFailure) {
       if (storeFailure instanceof DependencyError && storeFailure.system === 'store') refuse(storeFailure.message);
     }
   }
 
+  /** The deploy stays in its state, sleeps until someone answers, and says so in its thread. */
+  private async stopAndAsk(deploy: StoredDeploy, failure: Failure, streak: { since: number; attempts: number }, now: number): Promise<void> {
+    const workflow = this.options.workflows[deploy.kind];
+    const options = workflow ? workflow.holdOptions(deploy, failure) : { skip: null, rollback: null };
+    const hold: StepHold = {
+      state: deploy.state,
+      kind: failure.kind,
+      system: failure.system,
+      code: failure.code,
+      operation: failure.operation,
+      problem: failure.problem,
+      fix: failure.fix,
+      since: streak.since,
+      at: now,
+      attempts: streak.attempts,
+      skip: options.skip,
+      rollback: options.rollback,
+      skipped: null,
+    };
+    await this.tellThread(deploy, now, {
+      wakeAt: null,
+      hold,
+      summary: `stopped: ${failure.problem}`,
+      audit: { actor: BOT_ACTOR, action: 'stopped', reason: failure.problem, data: { state: deploy.state, system: failure.system, code: failure.code, kind: failure.kind, attempts: streak.attempts } },
+      note: { type: 'held', hold },
+    });
+  }
+
+  /** Retry, or Skip with its reason: recorded first, then the step runs (once without the failing call after Skip). */
+  private async answerHold(deploy: StoredDeploy, hold: StepHold, answer: ActionRecord, now: number): Promise<boolean> {
+    const skip = answer.action === 'skip_step';
+    try {
+      await this.options.store.commitStep({
+        deployId: deploy.id,
+        expectedRevision: deploy.revision,
+        fromState: deploy.state,
+        toState: deploy.state,
+        facts: deploy.facts,
+        wakeAt: now,
+        outcome: null,
+        finishedAt: null,
+        startedAt: now,
+        at: this.options.clock.now(),
+        summary: `${skip ? 'skip' : 'retry'} asked by ${answer.actor}`,
+        audit: [{ actor: answer.actor, action: answer.action, reason: answer.reason, data: { state: hold.state, problem: hold.problem } }],
+        consumedActionIds: [answer.id],
+        notes: [{ type: 'hold_answered', by: answer.actor, answer: skip ? 'skip' : 'retry', reason: answer.reason, state: hold.state }],
+        hold: skip ? { ...hold, skipped: { by: answer.actor, reason: answer.reason ?? '' } } : null,
+      });
+      this.failures.delete(deploy.id);
+      return true;
+    } catch (error) {
+      if (error instanceof StaleWriteError) return true;
+      await this.recordFailure(deploy, error, now);
+      return false;
+    }
+  }
+
   /** Commits a thread note and its audit entry while the deploy stays where it is. */
-  private async tellThread(deploy: StoredDeploy, now: number, what: { wakeAt: number | null; summary: string; audit: AuditEntry; note: ThreadNote }): Promise<void> {
+  private async tellThread(deploy: StoredDeploy, now: number, what: { wakeAt: number | null; summary: string; audit: AuditEntry; note: ThreadNote; hold?: StepHold }): Promise<void> {
     await this.options.store.commitStep({
       deployId: deploy.id,
       expectedRevision: deploy.revision,
@@ -200,6 +286,8 @@ export class Runner {
       audit: [what.audit],
       consumedActionIds: [],
       notes: [what.note],
+      // A note about a retry keeps an earlier question standing; only an answer or a step clears it.
+      hold: what.hold ?? deploy.hold,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { ActionKind, ActionRecord, AuditRecord, DeployKind, DeployRecord, Outcome, StepRecord, ThreadNote } from './records.js';
+import type { ActionKind, ActionRecord, AuditRecord, DeployKind, DeployRecord, Outcome, StepHold, StepRecord, ThreadNote } from './records.js';
 
 export interface NewDeploy {
   id: string;
@@ -37,6 +37,8 @@ export interface StepCommit {
   audit: AuditEntry[];
   consumedActionIds: number[];
   notes: ThreadNote[];
+  /** The runner's question after a failed step; absent or null clears it (the step went through). */
+  hold?: StepHold | null;
 }
 
 export interface OutboxItem {

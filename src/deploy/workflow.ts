@@ -1,4 +1,5 @@
 import type { ServiceConfig } from '../config/catalog.js';
+import type { Failure } from './failure.js';
 import type { ActionRecord, DeployKind, Outcome, ThreadNote } from './records.js';
 import type { AuditEntry, StoredDeploy } from './store-port.js';
 
@@ -8,6 +9,17 @@ export interface StepContext<F> {
   now: number;
   /** User actions recorded since the last step, oldest first. */
   actions: ActionRecord[];
+  /**
+   * Set when this step failed for good and a person chose Skip: the step runs once without the
+   * call that failed (only offered where `holdOptions` says leaving it out is safe).
+   */
+  skip: { by: string; reason: string } | null;
+}
+
+/** What a person may choose, besides Retry, for a step that stopped on a failure; null: not offered. */
+export interface HoldOptions {
+  skip: string | null;
+  rollback: string | null;
 }
 
 export interface StepResult<F> {
@@ -31,6 +43,8 @@ export interface StepResult<F> {
 export interface Workflow<F = unknown> {
   kind: DeployKind;
   step(ctx: StepContext<F>): Promise<StepResult<F>>;
+  /** Asked when a step stops on a failure: what Skip and Rollback would do in this state. */
+  holdOptions(deploy: StepContext<F>['deploy'], failure: Failure): HoldOptions;
 }
 
 export const BOT_ACTOR = 'release-bot';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type Logger as BoltLogger, type LogLevel } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import type { SlackDeps } from './deps.js';
+import { registerHoldButtons } from './handlers/hold-buttons.js';
 import { registerPrereleaseButtons } from './handlers/prerelease-buttons.js';
 import { registerPrereleaseCommand } from './handlers/prerelease-command.js';
 import { registerReleaseButtons } from './handlers/release-buttons.js';
@@ -95,6 +96,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   registerPrereleaseButtons(app, deps);
   registerReleaseCommand(app, deps);
   registerReleaseButtons(app, deps);
+  registerHoldButtons(app, deps);
 
   if (mode.kind === 'http') {
     const server = (await app.start({ port: options.port, host: options.host ?? '0.0.0.0' })) as Server;

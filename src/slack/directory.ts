@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { DependencyError, type Directory } from '../deploy/ports.js';
+import type { Directory } from '../deploy/ports.js';
+import { slackError } from './slack-errors.js';
 
 /** User group membership from Slack, cached briefly so a burst of clicks costs one call. */
 export function createSlackDirectory(client: WebClient, ttlMs = 60_000, now = () => Date.now()): Directory {
@@ -14,7 +15,7 @@ export function createSlackDirectory(client: WebClient, ttlMs = 60_000, now = ()
         cache.set(groupId, { members, at: now() });
         return members;
       } catch (error) {
-        throw new DependencyError('slack', `could not read members of user group ${groupId}: ${(error as Error).message}`);
+        throw slackError(error, `reading the members of user group ${groupId}`);
       }
     },
   };

@@ -15,9 +15,9 @@ export async function commitStep(sql: Sql, commit: StepCommit): Promise<StoredDe
   if (current.revision !== commit.expectedRevision || current.state !== commit.fromState) throw new StaleWriteError(commit.deployId);
 
   await sql.run(
-    `UPDATE deploys SET state = ?, facts = ?, wake_at = ?, outcome = ?, finished_at = ?, updated_at = ?, revision = revision + 1
+    `UPDATE deploys SET state = ?, facts = ?, wake_at = ?, outcome = ?, finished_at = ?, updated_at = ?, hold = ?, revision = revision + 1
      WHERE id = ?`,
-    [commit.toState, JSON.stringify(commit.facts), commit.wakeAt, commit.outcome, commit.finishedAt, commit.at, commit.deployId],
+    [commit.toState, JSON.stringify(commit.facts), commit.wakeAt, commit.outcome, commit.finishedAt, commit.at, commit.hold ? JSON.stringify(commit.hold) : null, commit.deployId],
   );
   await insertStep(sql, commit);
   const change = { from: commit.fromState, to: commit.toState };

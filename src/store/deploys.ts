@@ -1,4 +1,4 @@
-import type { DeployKind, Outcome } from '../deploy/records.js';
+import type { DeployKind, Outcome, StepHold } from '../deploy/records.js';
 import type { NewDeploy, StoredDeploy } from '../deploy/store-port.js';
 import type { Param, Sql } from './sql.js';
 
@@ -21,6 +21,7 @@ interface DeployRow {
   revision: number;
   rendered_revision: number;
   rendered_at: number | null;
+  hold: string | null;
 }
 
 export interface DeployFilter {
@@ -51,6 +52,7 @@ function toStoredDeploy(row: DeployRow): StoredDeploy {
     revision: row.revision,
     renderedRevision: row.rendered_revision,
     renderedAt: row.rendered_at,
+    hold: row.hold ? (JSON.parse(row.hold) as StepHold) : null,
   };
 }
 

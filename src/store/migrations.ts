@@ -102,4 +102,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // although sent_at is empty, so the next attempt looks for it before posting again.
     sql: 'ALTER TABLE outbox ADD COLUMN sending_since INTEGER;',
   },
+  {
+    version: 3,
+    name: 'deploy-hold',
+    // A step that failed for good waits here for a person's answer; the runner's own state, kept
+    // apart from the workflow's facts so both workflows stop and ask the same way.
+    sql: 'ALTER TABLE deploys ADD COLUMN hold TEXT CHECK (hold IS NULL OR json_valid(hold));',
+  },
 ];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG } from '../../src/deploy/ports.js';
-import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
 import { openStore } from '../../src/store/open-store.js';
 import { fastRelease, startWorld, USERS, waitFor, type World } from '../support/world.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PRERELEASE_STATES } from '../../src/deploy/prerelease/facts.js';
 import { TAG } from '../../src/deploy/ports.js';
 import { RELEASE_STATES, type ReleaseFacts } from '../../src/deploy/release/facts.js';
-import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
 import type { FakeMessage } from '../../src/sandbox/slack/workspace.js';
 import { openStore } from '../../src/store/open-store.js';

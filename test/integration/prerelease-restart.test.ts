@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TAG } from '../../src/deploy/ports.js';
-import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { fastSoak, startWorld, USERS, waitFor, type World } from '../support/world.js';
 
 const text = (m: { text: string; blocks?: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;

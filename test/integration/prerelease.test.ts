@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TAG } from '../../src/deploy/ports.js';
-import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { APPROVE_REASON_CALLBACK, REASON_ACTION, REASON_BLOCK } from '../../src/slack/blocks/reason-modal.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startWorld, USERS, waitFor, type World } from '../support/world.js';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_JIRA_USER } from '../../src/sandbox/jira/auth.js';
 import type { ReceivedRequest } from '../../src/sandbox/slack/server.js';
-import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { APPROVE_REASON_CALLBACK, REASON_ACTION, REASON_BLOCK } from '../../src/slack/blocks/reason-modal.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
 import { wireForms } from '../support/wire-forms.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseFacts } from '../../src/deploy/release/facts.js';
 import type { StoredDeploy } from '../../src/deploy/store-port.js';
-import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { FORCE_REASON_CALLBACK } from '../../src/slack/blocks/reason-modal.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
 import { ROLES, startSlackHarness, type Role, type SlackHarness } from '../support/slack-harness.js';

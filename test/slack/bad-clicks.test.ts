@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredDeploy } from '../../src/deploy/store-port.js';
-import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { APPROVE_REASON_CALLBACK, FORCE_REASON_CALLBACK } from '../../src/slack/blocks/reason-modal.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
 import { ROLES, startSlackHarness, type SlackHarness } from '../support/slack-harness.js';

@@ -49,6 +49,7 @@ export class FakeDeployStore implements DeployStore {
       revision: 1,
       renderedRevision: 0,
       renderedAt: null,
+      hold: null,
     });
     await this.appendAudit(deploy.id, audit, deploy.at);
     return this.require(deploy.id);
@@ -79,6 +80,7 @@ export class FakeDeployStore implements DeployStore {
       outcome: commit.outcome,
       finishedAt: commit.finishedAt,
       updatedAt: commit.at,
+      hold: commit.hold ? clone(commit.hold) : null,
       revision: deploy.revision + 1,
     });
     this.stepLog.push({ deployId: commit.deployId, seq: this.stepLog.length + 1, fromState: commit.fromState, toState: commit.toState, startedAt: commit.startedAt, finishedAt: commit.at, summary: commit.summary });

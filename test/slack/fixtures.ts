@@ -29,6 +29,7 @@ export function prerelease(
     finishedAt: null,
     slackChannel: 'C0DEPLOYS1',
     slackTs: '1732358400.000100',
+    hold: null,
     ...patch,
     facts: {
       ...base,

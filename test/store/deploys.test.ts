@@ -34,6 +34,7 @@ describe('deploys', () => {
       revision: 1,
       renderedRevision: 0,
       renderedAt: null,
+      hold: null,
     });
     expect(await store.audit({ deployId: 'dep-1' })).toEqual([
       { id: expect.any(Number), deployId: 'dep-1', at: T0, actor: 'U123', action: 'request', reason: 'hotfix', fromState: null, toState: 'requested', data: { canaries: 1 } },

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DependencyError } from '../../src/deploy/ports.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
-import { T0, newDeploy, stepFrom, tempDirs } from './fixtures.js';
+import { T0, newDeploy, tempDirs } from './fixtures.js';
 import { openRaw } from './raw-sqlite.js';
 
 const dirs = tempDirs();
@@ -47,8 +47,11 @@ describe('schema migrations', () => {
     const old = await openStore({ file, migrations: MIGRATIONS.filter((m) => m.version === 1) });
     const created = await old.createDeploy(newDeploy(), { actor: 'U1', action: 'request' });
     await old.setSlackMessage(created.id, 'C1', '1.0');
-    await old.commitStep(stepFrom(created, { notes: [{ type: 'text', text: 'launching' }] }));
     await old.close();
+    // A note queued by a bot of schema version 1, written as that bot wrote it.
+    const raw = await openRaw(file);
+    await raw.run('INSERT INTO outbox (deploy_id, note, created_at, next_attempt_at) VALUES (?, ?, ?, ?)', [created.id, JSON.stringify({ type: 'text', text: 'launching' }), T0, T0]);
+    await raw.close();
 
     const store = await openStore({ file });
     const notes = await store.pendingNotes(T0 + 1000, 10);

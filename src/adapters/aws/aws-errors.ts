@@ -28,7 +28,7 @@ export function toDependencyError(action: string, err: unknown): DependencyError
     status !== undefined
       ? `AWS ${action} failed with ${code} (HTTP ${status}): ${detail}`
       : `AWS ${action} failed before AWS answered (${code}): ${detail}`;
-  return new DependencyError('aws', message, undefined, code);
+  return new DependencyError('aws', message, undefined, code, action);
 }
 
 /** Runs one SDK call (retries included) and reports any failure as a DependencyError naming the action. */

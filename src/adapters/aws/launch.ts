@@ -34,6 +34,7 @@ function noCapacity(service: ServiceConfig, batch: Batch, err: unknown): Depende
       `Try another instance type (launch.instanceType) or another subnet/AZ (launch.subnets) for ${service.name}, or retry later.${detail}`,
     undefined,
     'InsufficientInstanceCapacity',
+    'RunInstances',
   );
 }
 

@@ -4,6 +4,7 @@ import { DependencyError, MANAGED_BY_VALUE, TAG, type Instance } from '../../dep
 import { findInstances } from './instances.js';
 
 const DONE = { terminate: 'terminated', adopt: 'adopted' } as const;
+const OPERATION = { terminate: 'TerminateInstances', adopt: 'CreateTags' } as const;
 
 /**
  * Looks up the instances and returns those that exist, refusing the whole call when any of them
@@ -26,6 +27,7 @@ export async function requireManaged(
         `(needs tags ${TAG.managedBy}=${MANAGED_BY_VALUE} and ${TAG.service}=${service.name}). Nothing was ${DONE[action]}.`,
       undefined,
       'NotManagedByBot',
+      OPERATION[action],
     );
   }
   return found;

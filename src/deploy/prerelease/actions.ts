@@ -12,7 +12,8 @@ export type PrereleaseAction = Extract<ActionKind, 'approve' | 'reject' | 'exten
 /** needsReason: the action is allowed once the user gives a reason. */
 export type ActionCheck = { ok: true } | { ok: false; problem: string; valid: string; needsReason?: boolean };
 
-const REJECTABLE = new Set(['requested', 'launching', 'registering', 'in_service', 'soaking']);
+/** States a pre-release can still be rejected in: its canary is not being removed yet. */
+export const REJECTABLE: ReadonlySet<string> = new Set(['requested', 'launching', 'registering', 'in_service', 'soaking']);
 
 /**
  * Decides whether a button press may be recorded. Runs before anything is written, so a refused

@@ -3,7 +3,9 @@ import { DependencyError, type Changelog, type Fleet, type NewErrors } from '../
 import type { ActionRecord, Outcome, ThreadNote } from '../records.js';
 import { minSoakEndsAt, soakVerdict } from '../soak.js';
 import { describeTargets, healthByInstance } from '../target-health.js';
-import { BOT_ACTOR, type StepContext, type StepResult, type Workflow } from '../workflow.js';
+import type { Failure } from '../failure.js';
+import { BOT_ACTOR, type HoldOptions, type StepContext, type StepResult, type Workflow } from '../workflow.js';
+import { REJECTABLE } from './actions.js';
 import type { Decision, PrereleaseFacts, PrereleaseState, SeenIssue } from './facts.js';
 
 export interface PrereleaseWorkflowOptions {
@@ -273,6 +275,14 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
     const targets = live.length > 0 ? await fleet.health(service, live) : [];
     const stillServing = targets.filter((t) => t.state === 'draining' || t.state === 'healthy' || t.state === 'initial');
     if (stillServing.length > 0 && now - facts.removingSince < removeTimeoutMs) return stay(ctx, facts, now + instancePoll(ctx));
+    if (ctx.skip && live.length > 0) {
+      const { by, reason } = ctx.skip;
+      return to('done', { ...facts, instanceIds: ids }, null, {
+        outcome: OUTCOME_OF[decision.kind],
+        notes: [{ type: 'removed', instanceIds: [], leftRunning: { instanceIds: live, by, reason } }],
+        audit: [{ actor: by, action: 'left_running', reason, data: { instanceIds: live } }],
+      });
+    }
     if (live.length > 0) await fleet.terminate(service, live);
     return to('done', { ...facts, instanceIds: ids }, null, {
       outcome: OUTCOME_OF[decision.kind],
@@ -293,12 +303,27 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
 
   return {
     kind: 'prerelease',
+    holdOptions: prereleaseHoldOptions,
     async step(ctx) {
       const step = steps[ctx.deploy.state];
       if (!step) throw new Error(`pre-release ${ctx.deploy.id} is in unknown state ${ctx.deploy.state}`);
+      // Before the canary serves, a rejection (also the answer to a stopped launch) removes whatever was launched.
+      const rejected = ctx.actions.find((a) => a.action === 'reject');
+      if (rejected && BEFORE_SERVICE.has(ctx.deploy.state)) return rollBack(ctx, ctx.deploy.facts, decisionFrom(rejected, 'rejected'), [], ctx.actions.map((a) => a.id));
       return step(ctx);
     },
   };
+}
+
+const BEFORE_SERVICE: ReadonlySet<string> = new Set(['requested', 'launching', 'registering']);
+
+/** Skip only leaves a deregistered canary running when terminating it was refused; Rollback removes the canary. */
+export function prereleaseHoldOptions(deploy: Ctx['deploy'], failure: Failure): HoldOptions {
+  const skip =
+    deploy.state === 'rolling_back' && failure.operation === 'TerminateInstances'
+      ? 'Leave the canary running, deregistered so no user reaches it, and end the pre-release; terminate it yourself later.'
+      : null;
+  return { skip, rollback: REJECTABLE.has(deploy.state) ? 'Remove the canary: deregister and terminate whatever was launched.' : null };
 }
 
 function decisionFrom(action: ActionRecord, kind: 'approved' | 'rejected'): Decision {

@@ -57,6 +57,7 @@ export async function checkReleaseAction(input: {
     case 'cancel':
       return deploy.state === 'planned' ? { ok: true } : refuse('A started release cannot be cancelled.', 'Use Rollback to go back to the old servers.');
     case 'pause':
+      if (deploy.hold) return refuse('The release is already stopped, waiting for an answer to a failed step.', 'Answer in the thread: Retry, Skip where offered, or Rollback.');
       return PAUSABLE.has(deploy.state) ? { ok: true } : refuse(`The release is ${deploy.state}; there is nothing to pause.`, 'Pause works while the release is launching, gating, closing, draining or retiring.');
     case 'resume':
     case 'wait':

@@ -61,7 +61,9 @@ export async function planRelease(deps: ReleaseRequestDeps, request: ReleaseRequ
       return {
         ok: false,
         problem: `A release of ${service.name} is already under way: ${lock.reason}, held by <@${lock.holder}> since <!date^${Math.floor(lock.since / 1000)}^{date_short_pretty} {time}|${new Date(lock.since).toISOString()}>.`,
-        valid: 'One release per service at a time: follow it in its thread, or cancel it there.',
+        valid: holder.hold
+          ? `One release per service at a time. It is stopped at ${holder.hold.state.replace('_', ' ')}, waiting for an answer in its thread (${holder.hold.problem}): Retry, Skip where offered, or Rollback there.`
+          : 'One release per service at a time: follow it in its thread, or cancel it there.',
         existing: holder,
         lock,
       };

@@ -29,10 +29,16 @@ export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Pr
     });
 
   const finish = async (notes: Result['notes'] = []): Promise<Result> => {
-    if (newIds.length > 0) {
-      await fleet.deregister(service, newIds);
-      await fleet.terminate(service, newIds);
+    if (newIds.length > 0) await fleet.deregister(service, newIds);
+    if (ctx.skip && newIds.length > 0) {
+      const { by, reason } = ctx.skip;
+      return to('done', facts, null, {
+        outcome: 'rolled_back',
+        notes: [...(notes ?? []), { type: 'removed', instanceIds: [], leftRunning: { instanceIds: newIds, by, reason } }],
+        audit: [{ actor: by, action: 'left_running', reason, data: { instanceIds: newIds } }],
+      });
     }
+    if (newIds.length > 0) await fleet.terminate(service, newIds);
     return done(newIds, notes);
   };
 

@@ -4,7 +4,8 @@ import { planDrain, type DrainPolicy, type DrainServer } from '../drain.js';
 import { DependencyError, type BoardCount, type BoardCounts, type Changelog, type DrainHook, type Fleet, type Tickets } from '../ports.js';
 import type { ActionRecord, ThreadNote } from '../records.js';
 import { describeTargets, healthByInstance } from '../target-health.js';
-import { BOT_ACTOR, type StepContext, type StepResult, type Workflow } from '../workflow.js';
+import type { Failure } from '../failure.js';
+import { BOT_ACTOR, type HoldOptions, type StepContext, type StepResult, type Workflow } from '../workflow.js';
 import { newFleetIds, PAUSABLE, type PauseQuestion, type ReleaseFacts, type ReleaseState } from './facts.js';
 import { rollingBack } from './rollback.js';
 
@@ -342,6 +343,13 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
     }
     if (facts.retire.warmUntil !== null && now < facts.retire.warmUntil) return to('retiring', facts, facts.retire.warmUntil);
     const retire = facts.drain.servers.filter((s) => s.phase === 'drained').map((s) => s.instanceId);
+    if (ctx.skip) {
+      const { by, reason } = ctx.skip;
+      return to('announcing', { ...facts, retire: { ...facts.retire, leftRunning: retire } }, now, {
+        notes: [{ type: 'retired', terminated: [], warmUntil: null, leftRunning: { instanceIds: retire, by, reason } }],
+        audit: [{ actor: by, action: 'left_running', reason, data: { instanceIds: retire } }],
+      });
+    }
     await fleet.terminate(service, retire);
     return to('announcing', { ...facts, retire: { ...facts.retire, terminated: retire } }, now, {
       notes: [{ type: 'retired', terminated: retire, warmUntil: null }],
@@ -384,6 +392,7 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
 
   return {
     kind: 'release',
+    holdOptions: releaseHoldOptions,
     async step(ctx) {
       const step = steps[ctx.deploy.state];
       if (!step) throw new Error(`release ${ctx.deploy.id} is in unknown state ${ctx.deploy.state}`);
@@ -397,6 +406,27 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
       return step(ctx);
     },
   };
+}
+
+/**
+ * Skip is safe only where the refused call is a termination of servers no user reaches any more
+ * (drained old ones, or new ones drained back by a rollback): they stay running, and the thread
+ * names them. Rollback is offered wherever a running release offers it.
+ */
+export function releaseHoldOptions(deploy: Ctx['deploy'], failure: Failure): HoldOptions {
+  const terminating = failure.operation === 'TerminateInstances';
+  const skip =
+    terminating && deploy.state === 'retiring'
+      ? 'Leave the drained old servers running, deregistered, and finish the release; terminate them yourself later.'
+      : terminating && deploy.state === 'rolling_back'
+        ? 'Leave the new servers running, deregistered and drained, and finish the rollback; terminate them yourself later.'
+        : null;
+  const rollback = PAUSABLE.has(deploy.state)
+    ? deploy.facts.closedAt === null
+      ? 'Remove the new servers; the old ones keep serving.'
+      : 'Move users back to the old servers, then remove the new ones.'
+    : null;
+  return { skip, rollback };
 }
 
 /** Jira after a successful release; a failure is reported, never fatal. */

@@ -6,15 +6,11 @@ import { button, confirm, context, fields, header, section, type SlackMessage } 
 import { describeDecision } from './decision.js';
 import { describeNewIssues } from './issues.js';
 import { escape, mention, plural, quote, slackTime } from './mrkdwn.js';
+import { holdBlocks } from './hold.js';
 import { isFinished } from './outcome.js';
+import { PRERELEASE_ACTIONS } from './prerelease-actions.js';
 import { describeSoak, prereleaseStatus, soakClock, type PrereleaseDeploy, type SoakClock } from './prerelease-status.js';
 
-/** Action IDs of the pre-release buttons; each button's `value` is the deploy id. */
-export const PRERELEASE_ACTIONS = {
-  approve: 'prerelease_approve',
-  reject: 'prerelease_reject',
-  extend: 'prerelease_extend',
-} as const;
 
 /** The pre-release's parent message: edited in place as the deploy moves, its thread holds the story. */
 export function renderPrereleaseParent(deploy: PrereleaseDeploy, service: ServiceConfig, now: number): SlackMessage {
@@ -35,9 +31,10 @@ export function renderPrereleaseParent(deploy: PrereleaseDeploy, service: Servic
       ['Sentry', describeSentry(facts, service)],
     ]),
   ];
+  if (deploy.hold && !isFinished(deploy)) blocks.push(...holdBlocks(deploy, deploy.hold));
   if (facts.problem) blocks.push(section(`⚠️ *Last problem:* ${quote(facts.problem)}`));
   if (facts.decision) blocks.push(section(describeDecision(facts.decision, `at ${slackTime(facts.decision.at)}`)));
-  if (deploy.state === 'soaking' && !isFinished(deploy) && !facts.decision) blocks.push(prereleaseActions(deploy, service, clock));
+  if (deploy.state === 'soaking' && !isFinished(deploy) && !facts.decision && !deploy.hold) blocks.push(prereleaseActions(deploy, service, clock));
   blocks.push(context(`Deploy \`${escape(deploy.id)}\``, ...(deploy.reason ? [`Reason: ${quote(deploy.reason)}`] : [])));
   return { text: `${title}: ${status}`, blocks };
 }

@@ -11,6 +11,7 @@ export type PrereleaseDeploy = DeployRecord<PrereleaseFacts>;
 
 export function prereleaseStatus(deploy: PrereleaseDeploy): string {
   if (isFinished(deploy) && deploy.outcome) return OUTCOME_STATUS[deploy.outcome];
+  if (deploy.hold) return `⛔ stopped while ${deploy.state.replace('_', ' ')}: waiting for an answer`;
   switch (deploy.state) {
     case 'requested':
     case 'launching':

@@ -4,6 +4,7 @@ type View = types.View;
 
 export const APPROVE_REASON_CALLBACK = 'prerelease_approve_reason';
 export const FORCE_REASON_CALLBACK = 'release_force_reason';
+export const SKIP_REASON_CALLBACK = 'deploy_skip_reason';
 export const REASON_BLOCK = 'reason';
 export const REASON_ACTION = 'reason_input';
 /** Slack enforces it in the dialog; the handler enforces it again, since a payload can be forged. */

@@ -81,6 +81,10 @@ function describeStart(note: Extract<ThreadNote, { type: 'release_started' }>, d
 function describeRetired(note: Extract<ThreadNote, { type: 'retired' }>): string {
   const lines = [];
   if (note.terminated.length > 0) lines.push(`🧹 Terminated ${plural(note.terminated.length, 'old server')}: ${idList(note.terminated)}`);
+  if (note.leftRunning) {
+    const { instanceIds, by, reason } = note.leftRunning;
+    lines.push(`⚠️ Left running, drained and deregistered, as ${mention(by)} chose (${quote(reason)}): ${idList(instanceIds)}. No user reaches them; terminate them yourself.`);
+  }
   if (note.warmUntil !== null) lines.push(`🔥 Old servers kept warm (deregistered) until ${slackTime(note.warmUntil)}: Rollback until then moves users back in minutes`);
   return lines.length > 0 ? lines.join('\n') : '🧹 No old servers left to terminate';
 }

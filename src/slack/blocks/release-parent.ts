@@ -5,6 +5,7 @@ import type { DrainServer } from '../../deploy/drain.js';
 import { newFleetIds, PAUSABLE, type PauseQuestion, type ReleaseFacts } from '../../deploy/release/facts.js';
 import { button, confirm, context, fields, header, section, type SlackMessage } from './build.js';
 import { code, formatCount, mention, plural, quote, slackTime } from './mrkdwn.js';
+import { holdBlocks } from './hold.js';
 import { isFinished } from './outcome.js';
 import { RELEASE_ACTIONS } from './release-actions.js';
 import { describeVersion, planActions, planFields, type DeployWindowView } from './release-plan.js';
@@ -40,6 +41,8 @@ export function renderReleaseParent(deploy: ReleaseDeploy, service: ServiceConfi
     blocks.push(section(describeOutcome(deploy, now)), fields(progressFields(deploy, service, now)));
   } else if (deploy.state === 'planned') {
     blocks.push(fields(planFields(deploy, service, ctx.window)), planActions(deploy));
+  } else if (deploy.hold) {
+    blocks.push(...holdBlocks(deploy, deploy.hold), ...runningBlocks(deploy, service, now));
   } else {
     blocks.push(...runningBlocks(deploy, service, now));
     const actions = runningButtons(deploy, now);

@@ -28,6 +28,7 @@ const PHASE: Record<string, string> = {
 export function releasePhase(deploy: ReleaseDeploy): string {
   if (isFinished(deploy) && deploy.outcome) return OUTCOME_STATUS[deploy.outcome];
   const facts = deploy.facts;
+  if (deploy.hold) return `⛔ stopped while ${deploy.state.replace('_', ' ')}: waiting for an answer`;
   if (deploy.state === 'draining') return facts.drain.wave > 0 ? `🌊 draining, wave ${facts.drain.wave}` : '🌊 draining';
   if (deploy.state === 'paused') return `⏸️ paused${facts.pausedFrom ? ` while ${facts.pausedFrom.replace('_', ' ')}` : ''}`;
   return PHASE[deploy.state] ?? `⚙️ ${deploy.state}`;

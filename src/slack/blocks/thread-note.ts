@@ -1,4 +1,4 @@
-import type { Instance, NewIssue, System, TargetHealth } from '../../deploy/ports.js';
+import type { Instance, NewIssue, TargetHealth } from '../../deploy/ports.js';
 import { formatDuration } from '../../config/duration.js';
 import type { DeployRecord, ThreadNote } from '../../deploy/records.js';
 import { truncate } from '../limits.js';
@@ -6,23 +6,15 @@ import { textMessage, type SlackMessage } from './build.js';
 import { renderChangelog } from './changelog.js';
 import { describeDecision } from './decision.js';
 import { LEVEL_EMOJI } from './issues.js';
-import { code, escape, link, mention, plural, slackTime } from './mrkdwn.js';
+import { code, escape, link, mention, plural, quote, slackTime } from './mrkdwn.js';
+import { renderHeldNote, renderHoldAnswered } from './hold.js';
 import { renderAnnouncement } from './release-announcement.js';
 import { renderReleaseNote } from './release-notes.js';
+import { SYSTEM_NAME } from './system-name.js';
 
 /** What a note needs to know about its deploy; buttons carry its id. */
 export type ThreadNoteContext = Pick<DeployRecord, 'id' | 'service' | 'version' | 'kind'>;
 
-const SYSTEM_NAME: Record<System, string> = {
-  aws: 'AWS',
-  sentry: 'Sentry',
-  prometheus: 'Prometheus',
-  jira: 'Jira',
-  slack: 'Slack',
-  git: 'Git',
-  store: 'The bot’s database',
-  drain: 'The drain hook',
-};
 
 /** One thread message per note, readable on its own. */
 export function renderThreadNote(note: ThreadNote, context: ThreadNoteContext): SlackMessage {
@@ -42,6 +34,10 @@ export function renderThreadNote(note: ThreadNote, context: ThreadNoteContext): 
       return textMessage(describeIssue(note.issue));
     case 'dependency':
       return textMessage(`⚠️ *${SYSTEM_NAME[note.system]}:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
+    case 'held':
+      return renderHeldNote(note, context);
+    case 'hold_answered':
+      return renderHoldAnswered(note);
     case 'unhealthy':
       return textMessage(`🩺 *Unhealthy targets*\n${note.targets.map(describeTarget).join('\n')}\n*What I did:* ${escape(note.action)}`);
     case 'decision':
@@ -51,7 +47,7 @@ export function renderThreadNote(note: ThreadNote, context: ThreadNoteContext): 
         `⏱️ ${mention(note.by)} extended the soak; the minimum now ends at ${slackTime(note.minSoakEndsAt)}${note.reason ? `: ${escape(note.reason)}` : ''}`,
       );
     case 'removed':
-      return textMessage(`🧹 Deregistered and terminated ${plural(note.instanceIds.length, 'instance')}: ${note.instanceIds.map(code).join(', ')}`);
+      return textMessage(describeRemoved(note));
     case 'failed':
       return textMessage(`❌ *Failed:* ${escape(note.problem)}\n*What I did:* ${escape(note.action)}`);
     case 'text':
@@ -73,6 +69,12 @@ export function renderThreadNote(note: ThreadNote, context: ThreadNoteContext): 
     case 'released':
       return renderReleaseNote(note, context);
   }
+}
+
+function describeRemoved(note: Extract<ThreadNote, { type: 'removed' }>): string {
+  if (!note.leftRunning) return `🧹 Deregistered and terminated ${plural(note.instanceIds.length, 'instance')}: ${note.instanceIds.map(code).join(', ')}`;
+  const { instanceIds, by, reason } = note.leftRunning;
+  return `⚠️ Deregistered but left running, as ${mention(by)} chose (${quote(reason)}): ${instanceIds.map(code).join(', ')}. No user reaches ${instanceIds.length === 1 ? 'it' : 'them'}; terminate ${instanceIds.length === 1 ? 'it' : 'them'} yourself.`;
 }
 
 function instanceList(instances: Pick<Instance, 'instanceId' | 'privateIp'>[]): string {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { checkPrereleaseAction } from '../../deploy/prerelease/actions.js';
-import { PRERELEASE_ACTIONS } from '../blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../blocks/prerelease-actions.js';
 import { APPROVE_REASON_CALLBACK } from '../blocks/reason-modal.js';
 import type { SlackDeps } from '../deps.js';
 import { registerDeployButtons } from './deploy-buttons.js';

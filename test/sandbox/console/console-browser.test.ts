@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-actions.js';
 import { ALEX, DANA, DEPLOYS, OLLI, RELEASES, startConsoleWorld, TOKEN, type ConsoleWorld } from './console-world.js';
 
 /**

@@ -5,7 +5,7 @@ import { startConsole } from '../../../src/sandbox/console/server.js';
 import type { ConsoleView } from '../../../src/sandbox/console/open-views.js';
 import type { ConsoleState } from '../../../src/sandbox/console/snapshot.js';
 import type { FakeMessage, FakeView } from '../../../src/sandbox/slack/workspace.js';
-import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-actions.js';
 import { REASON_ACTION, REASON_BLOCK } from '../../../src/slack/blocks/reason-modal.js';
 import { ALEX, DANA, DEPLOYS, IDENTITIES, OLLI, SECRET, startConsoleWorld, TOKEN, type ConsoleWorld } from './console-world.js';
 import { readEvents, type EventReader } from './event-reader.js';

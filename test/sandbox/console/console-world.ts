@@ -5,7 +5,8 @@ import { startConsole, type RunningConsole } from '../../../src/sandbox/console/
 import type { ConsoleExtras } from '../../../src/sandbox/console/console-options.js';
 import { startFakeSlack, type FakeSlack } from '../../../src/sandbox/slack/server.js';
 import type { PrereleaseDeploy } from '../../../src/slack/blocks/prerelease-status.js';
-import { PRERELEASE_ACTIONS, renderPrereleaseParent } from '../../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-actions.js';
+import { renderPrereleaseParent } from '../../../src/slack/blocks/prerelease-parent.js';
 import { APPROVE_REASON_CALLBACK, REASON_BLOCK, reasonFrom, reasonModal } from '../../../src/slack/blocks/reason-modal.js';
 import { renderThreadNote } from '../../../src/slack/blocks/thread-note.js';
 import { renderUserError } from '../../../src/slack/blocks/user-error.js';

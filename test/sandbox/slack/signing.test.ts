@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../../src/sandbox/slack/server.js';
 import { blockActionsBody, sendSigned, signSlackRequest, slashCommandBody } from '../../../src/sandbox/slack/signing.js';
 import type { FakeEphemeral, FakeMessage } from '../../../src/sandbox/slack/workspace.js';
-import { PRERELEASE_ACTIONS, renderPrereleaseParent } from '../../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-actions.js';
+import { renderPrereleaseParent } from '../../../src/slack/blocks/prerelease-parent.js';
 import { NOW, prerelease } from '../../slack/fixtures.js';
 import { exampleService } from '../../support/catalog.js';
 

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import { PRERELEASE_ACTIONS, renderPrereleaseParent } from '../../../src/slack/blocks/prerelease-parent.js';
+import { PRERELEASE_ACTIONS } from '../../../src/slack/blocks/prerelease-actions.js';
+import { renderPrereleaseParent } from '../../../src/slack/blocks/prerelease-parent.js';
 import { exampleService } from '../../support/catalog.js';
 import { expectAcceptedBySlack, HOUR, MINUTE, NOW, prerelease, visibleText } from '../fixtures.js';
 

@@ -47,6 +47,7 @@ export function release(patch: Partial<Omit<Release, 'facts'>> = {}, facts: Part
     finishedAt: null,
     slackChannel: 'C0DEPLOYS1',
     slackTs: '1732358400.000100',
+    hold: null,
     ...patch,
     facts: { ...initialReleaseFacts(plan), ...facts },
   };
