@@ -5,7 +5,9 @@ import type { CloudState } from './cloud-state.js';
 import { ec2Actions } from './ec2-handlers.js';
 import { elbActions } from './elb-handlers.js';
 import type { Faults } from './faults.js';
+import type { Authorizer } from './iam-authorizer.js';
 import { QueryParams } from './query-params.js';
+import { requestGate } from './request-gate.js';
 import type { RequestLog } from './request-log.js';
 import { ec2Wire, elbWire, type Wire } from './wire.js';
 
@@ -22,9 +24,10 @@ const SERVICES: { wire: Wire; actions: Record<string, ActionHandler> }[] = [
 
 /**
  * Answers one Query-protocol request body. `Version` picks the service (EC2 and ELBv2 share one
- * endpoint here), so errors come back in the format that service's SDK client parses.
+ * endpoint here), so errors come back in the format that service's SDK client parses. With an
+ * authorizer, each handler's gate checks the caller's identity policy before anything changes.
  */
-export function dispatchQuery(body: string, state: CloudState, faults: Faults, log: RequestLog): QueryResponse {
+export function dispatchQuery(body: string, state: CloudState, faults: Faults, log: RequestLog, authorizer?: Authorizer): QueryResponse {
   const form = new URLSearchParams(body);
   const action = form.get('Action') ?? '';
   const version = form.get('Version');
@@ -46,7 +49,7 @@ export function dispatchQuery(body: string, state: CloudState, faults: Faults, l
     if (!handler) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
     const fault = faults.take(action, logged, wire);
     if (fault) throw fault;
-    text = wire.result(action, handler(params, state), requestId);
+    text = wire.result(action, handler(params, state, requestGate(wire, params, authorizer)), requestId);
   } catch (err) {
     const error = err instanceof AwsError ? err : new AwsError('InternalError', `An internal error has occurred: ${String(err)}`, 500);
     status = error.status;

@@ -4,9 +4,11 @@ import type { CloudState } from './cloud-state.js';
 import { applyFilters, parseFilters, type FilterFields } from './ec2-filters.js';
 import type { LaunchSpec } from './ec2-state.js';
 import { imageXml, reservationXml, stateXml } from './ec2-xml.js';
+import { anyResource, instancesAuthorization, launchAuthorization } from './iam-requests.js';
 import type { ImageRecord, InstanceRecord, Tags } from './model.js';
 import { paginate } from './pagination.js';
 import type { QueryParams } from './query-params.js';
+import type { Gate } from './request-gate.js';
 import { items, type XmlObject } from './xml.js';
 
 const IMAGE_FIELDS: FilterFields<ImageRecord> = {
@@ -29,7 +31,7 @@ const INSTANCE_FIELDS: FilterFields<InstanceRecord> = {
 
 const TAGGABLE_AT_LAUNCH = new Set(['instance', 'volume', 'network-interface']);
 
-function describeImages(params: QueryParams, state: CloudState): XmlObject {
+function describeImages(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const imageIds = params.list('ImageId');
   const owners = params.list('Owner');
   if (imageIds.length > 0 && params.get('MaxResults') !== undefined) {
@@ -47,10 +49,11 @@ function describeImages(params: QueryParams, state: CloudState): XmlObject {
       (owners.length === 0 || owners.some((o) => o === image.ownerId || (o === 'self' && image.ownerId === state.accountId))),
   );
   const { page, nextToken } = paginate(applyFilters(selected, parseFilters(params), IMAGE_FIELDS), params, { min: 6, max: 1000 });
+  gate.check(anyResource('ec2:DescribeImages'));
   return { imagesSet: items(page.map(imageXml)), nextToken };
 }
 
-function runInstances(params: QueryParams, state: CloudState): XmlObject {
+function runInstances(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const minCount = params.integer('MinCount');
   const maxCount = params.integer('MaxCount');
   if (minCount === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter MinCount');
@@ -75,7 +78,7 @@ function runInstances(params: QueryParams, state: CloudState): XmlObject {
     ...tagSpecifications(params),
     clientToken,
   };
-  const reservation = state.ec2.runInstances(spec);
+  const reservation = state.ec2.runInstances(spec, (plan) => gate.check(launchAuthorization(plan, state)));
   return reservationXml(reservation.reservationId, reservation.ownerId, reservation.instances, state.region);
 }
 
@@ -95,13 +98,14 @@ function tagSpecifications(params: QueryParams): { tags: Tags; volumeTags: Tags 
   return { tags: byType.get('instance') ?? {}, volumeTags: byType.get('volume') ?? {} };
 }
 
-function describeInstances(params: QueryParams, state: CloudState): XmlObject {
+function describeInstances(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const instanceIds = params.list('InstanceId');
   if (instanceIds.length > 0 && params.get('MaxResults') !== undefined) {
     throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
   }
   const candidates = instanceIds.length > 0 ? state.ec2.requireInstances(instanceIds) : [...state.ec2.instances()];
   const { page, nextToken } = paginate(applyFilters(candidates, parseFilters(params), INSTANCE_FIELDS), params, { min: 5, max: 1000 });
+  gate.check(anyResource('ec2:DescribeInstances'));
   const reservations = new Map<string, InstanceRecord[]>();
   for (const instance of page) reservations.set(instance.reservationId, [...(reservations.get(instance.reservationId) ?? []), instance]);
   return {
@@ -110,10 +114,10 @@ function describeInstances(params: QueryParams, state: CloudState): XmlObject {
   };
 }
 
-function terminateInstances(params: QueryParams, state: CloudState): XmlObject {
+function terminateInstances(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const instanceIds = params.list('InstanceId');
   if (instanceIds.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter InstanceId');
-  const results = state.ec2.terminate(instanceIds);
+  const results = state.ec2.terminate(instanceIds, (instances) => gate.check(instancesAuthorization('ec2:TerminateInstances', instances, state)));
   return {
     instancesSet: items(
       results.map(({ instance, previous }) => ({ instanceId: instance.instanceId, currentState: stateXml(instance.state), previousState: stateXml(previous) })),
@@ -122,12 +126,12 @@ function terminateInstances(params: QueryParams, state: CloudState): XmlObject {
 }
 
 /** Instances only: the bot tags nothing else after launch. */
-function createTags(params: QueryParams, state: CloudState): XmlObject {
+function createTags(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const resourceIds = params.list('ResourceId');
   if (resourceIds.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter ResourceId');
   const tags = tagsOf(params);
   if (Object.keys(tags).length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter Tag');
-  state.ec2.createTags(resourceIds, tags);
+  state.ec2.createTags(resourceIds, tags, (instances) => gate.check(instancesAuthorization('ec2:CreateTags', instances, state, tags)));
   return { return: true };
 }
 

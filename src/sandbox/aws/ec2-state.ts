@@ -24,6 +24,18 @@ export interface LaunchSpec {
   clientToken?: string;
 }
 
+/** A launch checked and resolved against its template, not yet started. */
+export interface LaunchPlan {
+  spec: LaunchSpec;
+  imageId: string;
+  instanceType: string;
+  subnetId: string;
+  template?: { template: LaunchTemplateRecord; version: LaunchTemplateVersion };
+  /** What each instance will carry: the template's tags overlaid with the request's. */
+  tags: Tags;
+  volumeTags: Tags;
+}
+
 export interface Reservation {
   reservationId: string;
   ownerId: string;
@@ -57,7 +69,7 @@ export class Ec2State {
   private readonly imageList: ImageRecord[] = [];
   private readonly templates: LaunchTemplateRecord[] = [];
   private readonly instanceList: InstanceRecord[] = [];
-  private readonly launchesByToken = new Map<string, { fingerprint: string; reservation: Reservation }>();
+  private readonly launchesByToken = new Map<string, { fingerprint: string; plan: LaunchPlan; reservation: Reservation }>();
   private launched = 0;
 
   constructor(
@@ -111,40 +123,61 @@ export class Ec2State {
     return instanceIds.map((id) => this.instance(id)!);
   }
 
-  /** RunInstances: a repeated ClientToken returns the first launch, or fails if the request changed. */
-  runInstances(spec: LaunchSpec): Reservation {
-    if (spec.clientToken !== undefined) {
-      const earlier = this.launchesByToken.get(spec.clientToken);
-      const fingerprint = canonicalJson({ ...spec, clientToken: undefined });
-      if (earlier && earlier.fingerprint !== fingerprint) {
-        throw new AwsError('IdempotentParameterMismatch', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).');
-      }
-      if (earlier) return earlier.reservation;
-      const reservation = this.launch(spec);
-      this.launchesByToken.set(spec.clientToken, { fingerprint, reservation });
-      return reservation;
+  /**
+   * RunInstances: a repeated ClientToken returns the first launch, or fails if the request changed.
+   * `beforeLaunch` sees the validated plan (or the replayed one) before anything starts: IAM and
+   * DryRun stop the request there.
+   */
+  runInstances(spec: LaunchSpec, beforeLaunch: (plan: LaunchPlan) => void = () => {}): Reservation {
+    const fingerprint = canonicalJson({ ...spec, clientToken: undefined });
+    const earlier = spec.clientToken === undefined ? undefined : this.launchesByToken.get(spec.clientToken);
+    if (earlier && earlier.fingerprint !== fingerprint) {
+      throw new AwsError('IdempotentParameterMismatch', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).');
     }
-    return this.launch(spec);
+    const plan = earlier?.plan ?? this.planLaunch(spec);
+    beforeLaunch(plan);
+    if (earlier) return earlier.reservation;
+    const reservation = this.start(plan, false);
+    if (spec.clientToken !== undefined) this.launchesByToken.set(spec.clientToken, { fingerprint, plan, reservation });
+    return reservation;
   }
 
   /** Starts instances; `running` skips the boot delay (seeding an existing fleet). */
   launch(spec: LaunchSpec, { running = false } = {}): Reservation {
+    return this.start(this.planLaunch(spec), running);
+  }
+
+  /** Everything a launch would do, checked: template, image, instance type, subnet and tags. */
+  planLaunch(spec: LaunchSpec): LaunchPlan {
     const template = spec.launchTemplate ? this.resolveTemplate(spec.launchTemplate) : undefined;
     const imageId = spec.imageId ?? template?.version.imageId;
     if (!imageId) throw new AwsError('MissingParameter', 'The request must contain the parameter ImageId');
     this.requireLaunchableImage(imageId);
     const tags = { ...template?.version.tags, ...spec.tags };
+    const volumeTags = { ...spec.volumeTags };
     checkTags(tags);
-    checkTags(spec.volumeTags ?? {});
+    checkTags(volumeTags);
+    return {
+      spec,
+      imageId,
+      instanceType: spec.instanceType ?? template?.version.instanceType ?? 'm1.small',
+      subnetId: spec.subnetId ?? template?.version.subnetId ?? this.options.defaultSubnetId,
+      template,
+      tags,
+      volumeTags,
+    };
+  }
 
+  private start(plan: LaunchPlan, running: boolean): Reservation {
+    const { spec, template } = plan;
     const reservation: Reservation = { reservationId: this.ctx.ids.next('r'), ownerId: this.ctx.accountId, instances: [] };
     for (let index = 0; index < spec.count; index++) {
       const instance: InstanceRecord = {
         instanceId: this.ctx.ids.next('i'),
         reservationId: reservation.reservationId,
-        imageId,
-        instanceType: spec.instanceType ?? template?.version.instanceType ?? 'm1.small',
-        subnetId: spec.subnetId ?? template?.version.subnetId ?? this.options.defaultSubnetId,
+        imageId: plan.imageId,
+        instanceType: plan.instanceType,
+        subnetId: plan.subnetId,
         vpcId: this.ctx.vpcId,
         privateIp: this.options.privateIp(this.launched++),
         state: running ? 'running' : 'pending',
@@ -152,8 +185,8 @@ export class Ec2State {
         launchIndex: index,
         clientToken: spec.clientToken,
         launchTemplate: template && { launchTemplateId: template.template.launchTemplateId, version: template.version.versionNumber },
-        tags: { ...tags },
-        volumeTags: { ...spec.volumeTags },
+        tags: { ...plan.tags },
+        volumeTags: { ...plan.volumeTags },
       };
       this.instanceList.push(instance);
       reservation.instances.push(instance);
@@ -165,8 +198,13 @@ export class Ec2State {
   }
 
   /** TerminateInstances: returns each instance's state before the call. */
-  terminate(instanceIds: string[]): { instance: InstanceRecord; previous: InstanceStateName }[] {
-    return this.requireInstances(instanceIds).map((instance) => {
+  terminate(
+    instanceIds: string[],
+    beforeChange: (instances: InstanceRecord[]) => void = () => {},
+  ): { instance: InstanceRecord; previous: InstanceStateName }[] {
+    const instances = this.requireInstances(instanceIds);
+    beforeChange(instances);
+    return instances.map((instance) => {
       const previous = instance.state;
       if (previous !== 'shutting-down' && previous !== 'terminated') {
         instance.stateTransitionReason = `User initiated (${gmt(this.ctx.time.now())})`;
@@ -181,9 +219,10 @@ export class Ec2State {
    * CreateTags on instances: each key replaces the same key. Every resulting tag set is checked
    * before any changes, so a refused request leaves all instances as they were.
    */
-  createTags(instanceIds: string[], tags: Tags): void {
+  createTags(instanceIds: string[], tags: Tags, beforeChange: (instances: InstanceRecord[]) => void = () => {}): void {
     const instances = this.requireInstances(instanceIds);
     for (const instance of instances) checkTags({ ...instance.tags, ...tags });
+    beforeChange(instances);
     for (const instance of instances) Object.assign(instance.tags, tags);
   }
 

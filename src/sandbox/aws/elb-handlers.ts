@@ -2,8 +2,12 @@ import type { ActionHandler } from './action-handler.js';
 import { AwsError } from './aws-error.js';
 import type { CloudState } from './cloud-state.js';
 import type { TargetRef } from './elb-state.js';
+import { elbTagActions } from './elb-tag-handlers.js';
+import { anyResource, targetGroupsAuthorization } from './iam-requests.js';
 import type { TargetGroupRecord, TargetRecord } from './model.js';
 import type { QueryParams } from './query-params.js';
+import type { Gate } from './request-gate.js';
+import { elbWire } from './wire.js';
 import { members, type XmlObject } from './xml.js';
 
 function targetGroupXml(group: TargetGroupRecord): XmlObject {
@@ -39,11 +43,11 @@ function targets(params: QueryParams): TargetRef[] {
 
 function requiredTargets(params: QueryParams): TargetRef[] {
   const refs = targets(params);
-  if (refs.length === 0) throw new AwsError('ValidationError', "1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
+  if (refs.length === 0) throw elbWire.missingParameter('Targets');
   return refs;
 }
 
-function describeTargetGroups(params: QueryParams, state: CloudState): XmlObject {
+function describeTargetGroups(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const arns = params.list('TargetGroupArns.member');
   const names = params.list('Names.member');
   if (arns.length > 0 && names.length > 0) throw new AwsError('ValidationError', 'Target group names and target group ARNs cannot be specified at the same time');
@@ -51,26 +55,35 @@ function describeTargetGroups(params: QueryParams, state: CloudState): XmlObject
   const wanted = arns.length > 0 ? arns : names;
   const found = arns.length > 0 ? all.filter((g) => arns.includes(g.targetGroupArn)) : names.length > 0 ? all.filter((g) => names.includes(g.targetGroupName)) : all;
   if (found.length < new Set(wanted).size) throw new AwsError('TargetGroupNotFound', 'One or more target groups not found');
+  gate.check(anyResource('elasticloadbalancing:DescribeTargetGroups'));
   return { TargetGroups: members(found.map(targetGroupXml)) };
 }
 
-function describeTargetGroupAttributes(params: QueryParams, state: CloudState): XmlObject {
+function describeTargetGroupAttributes(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const group = state.elb.requireTargetGroup(params.required('TargetGroupArn'));
+  gate.check(anyResource('elasticloadbalancing:DescribeTargetGroupAttributes'));
   return { Attributes: members(Object.entries(group.attributes).map(([Key, Value]) => ({ Key, Value }))) };
 }
 
-function registerTargets(params: QueryParams, state: CloudState): XmlObject {
-  state.elb.register(params.required('TargetGroupArn'), requiredTargets(params));
+function registerTargets(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
+  const arn = params.required('TargetGroupArn');
+  const refs = requiredTargets(params);
+  gate.check(targetGroupsAuthorization('elasticloadbalancing:RegisterTargets', [state.elb.requireTargetGroup(arn)]));
+  state.elb.register(arn, refs);
   return {};
 }
 
-function deregisterTargets(params: QueryParams, state: CloudState): XmlObject {
-  state.elb.deregister(params.required('TargetGroupArn'), requiredTargets(params));
+function deregisterTargets(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
+  const arn = params.required('TargetGroupArn');
+  const refs = requiredTargets(params);
+  gate.check(targetGroupsAuthorization('elasticloadbalancing:DeregisterTargets', [state.elb.requireTargetGroup(arn)]));
+  state.elb.deregister(arn, refs);
   return {};
 }
 
-function describeTargetHealth(params: QueryParams, state: CloudState): XmlObject {
+function describeTargetHealth(params: QueryParams, state: CloudState, gate: Gate): XmlObject {
   const health = state.elb.describeHealth(params.required('TargetGroupArn'), targets(params));
+  gate.check(anyResource('elasticloadbalancing:DescribeTargetHealth'));
   return { TargetHealthDescriptions: members(health.map(targetHealthXml)) };
 }
 
@@ -80,4 +93,5 @@ export const elbActions: Record<string, ActionHandler> = {
   RegisterTargets: registerTargets,
   DeregisterTargets: deregisterTargets,
   DescribeTargetHealth: describeTargetHealth,
+  ...elbTagActions,
 };

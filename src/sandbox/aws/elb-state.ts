@@ -1,7 +1,16 @@
 import { AwsError } from './aws-error.js';
 import type { Ec2State } from './ec2-state.js';
 import { snapshot } from './events.js';
-import { DEREGISTRATION_DELAY, type HealthChecker, type HealthVerdict, type InstanceRecord, type TargetGroupRecord, type TargetRecord, type TargetStateName } from './model.js';
+import {
+  DEREGISTRATION_DELAY,
+  type HealthChecker,
+  type HealthVerdict,
+  type InstanceRecord,
+  type Tags,
+  type TargetGroupRecord,
+  type TargetRecord,
+  type TargetStateName,
+} from './model.js';
 import type { StateContext } from './state-context.js';
 
 export interface ElbOptions {
@@ -23,6 +32,7 @@ export interface NewTargetGroup {
   protocol?: string;
   healthCheckPath?: string;
   deregistrationDelaySeconds?: number;
+  tags?: Tags;
 }
 
 export interface TargetRef {
@@ -37,6 +47,9 @@ interface Registration {
   /** Consecutive checks that disagreed with the current state. */
   streak: number;
 }
+
+/** Tags per Elastic Load Balancing resource. */
+const MAX_TAGS = 50;
 
 const REASONS = {
   registering: ['Elb.RegistrationInProgress', 'Target registration is in progress'],
@@ -77,6 +90,7 @@ export class ElbState {
         'load_balancing.algorithm.type': 'round_robin',
         'slow_start.duration_seconds': '0',
       },
+      tags: { ...spec.tags },
     };
     this.groups.push(record);
     this.registrations.set(record.targetGroupArn, new Map());
@@ -91,6 +105,31 @@ export class ElbState {
     const group = this.groups.find((g) => g.targetGroupArn === arn);
     if (!group) throw new AwsError('TargetGroupNotFound', `One or more target groups not found: '${arn}'`);
     return group;
+  }
+
+  /** The groups with these ARNs, in the order asked; one unknown ARN fails the whole request. */
+  requireTargetGroups(arns: readonly string[]): TargetGroupRecord[] {
+    return arns.map((arn) => this.requireTargetGroup(arn));
+  }
+
+  /**
+   * AddTags: each key replaces the same key. Every group's resulting tag set is checked before any
+   * changes, so a refused request leaves all groups as they were.
+   */
+  addTags(arns: readonly string[], tags: Tags, beforeChange: (groups: TargetGroupRecord[]) => void = () => {}): void {
+    const groups = this.requireTargetGroups(arns);
+    for (const group of groups) {
+      if (Object.keys({ ...group.tags, ...tags }).length > MAX_TAGS) throw new AwsError('TooManyTags', `You've reached the limit on the number of tags for this resource (${MAX_TAGS}).`);
+    }
+    beforeChange(groups);
+    for (const group of groups) Object.assign(group.tags, tags);
+  }
+
+  /** RemoveTags: keys a group does not have are ignored. */
+  removeTags(arns: readonly string[], keys: readonly string[], beforeChange: (groups: TargetGroupRecord[]) => void = () => {}): void {
+    const groups = this.requireTargetGroups(arns);
+    beforeChange(groups);
+    for (const group of groups) for (const key of keys) delete group.tags[key];
   }
 
   /** `healthy` starts targets healthy, for seeding a fleet that was already serving. */

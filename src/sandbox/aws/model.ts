@@ -71,6 +71,7 @@ export interface TargetGroupRecord {
   healthCheckPath: string;
   /** Includes `deregistration_delay.timeout_seconds`. */
   attributes: Record<string, string>;
+  tags: Tags;
 }
 
 export interface TargetRecord {

@@ -3,6 +3,8 @@ import { MANAGED_BY_VALUE, TAG } from '../../deploy/ports.js';
 import type { CloudState } from './cloud-state.js';
 import type { ImageRecord, ImageState, InstanceRecord, LaunchTemplateRecord, Tags, TargetGroupRecord } from './model.js';
 
+const BOT_TAG_PREFIX = 'release-bot:';
+
 export interface SeedServiceOptions {
   /** Oldest first; each becomes an AMI carrying the catalog's version and commit tags. */
   versions: { version: string; commit: string; state?: ImageState }[];
@@ -14,6 +16,11 @@ export interface SeedServiceOptions {
     launchedByBot?: boolean;
   };
   deregistrationDelaySeconds?: number;
+  /**
+   * Tags on every target group created (default `release-bot:managed-by=release-bot`, as the README
+   * tells operators to tag the groups the bot may route; `{}` leaves them untagged).
+   */
+  targetGroupTags?: Tags;
   /** Between the images' creation dates; the newest is created now (default one day). */
   imageIntervalMs?: number;
 }
@@ -27,7 +34,8 @@ export interface SeededService {
 
 /**
  * Builds the account a catalog entry expects: its AMIs, its launch template, its target groups
- * (with the catalog's ARNs) and, optionally, a serving fleet carrying its fleet tags.
+ * (with the catalog's ARNs, tagged as handed to the bot) and, optionally, a serving fleet carrying
+ * its fleet tags.
  */
 export function seedService(state: CloudState, service: ServiceConfig, options: SeedServiceOptions): SeededService {
   const interval = options.imageIntervalMs ?? 86_400_000;
@@ -53,8 +61,9 @@ export function seedService(state: CloudState, service: ServiceConfig, options: 
     subnetId: service.launch.subnets[0],
   });
 
+  const targetGroupTags = options.targetGroupTags ?? { [TAG.managedBy]: MANAGED_BY_VALUE };
   const targetGroups = service.targetGroups.map((arn) =>
-    state.elb.addTargetGroup({ arn, name: targetGroupName(arn), port: service.port, deregistrationDelaySeconds: options.deregistrationDelaySeconds }),
+    state.elb.addTargetGroup({ arn, name: targetGroupName(arn), port: service.port, deregistrationDelaySeconds: options.deregistrationDelaySeconds, tags: targetGroupTags }),
   );
 
   const fleet = fleetImage ? launchFleet(state, service, fleetImage, options.fleet!, launchTemplate, targetGroups) : [];
@@ -69,12 +78,14 @@ function launchFleet(
   template: LaunchTemplateRecord,
   targetGroups: TargetGroupRecord[],
 ): InstanceRecord[] {
-  const botTags: Tags =
+  const catalogTags: Tags = { ...service.launch.tags, ...service.fleet.tags };
+  const tags: Tags =
     fleet.launchedByBot === false
-      ? {}
-      : { [TAG.managedBy]: MANAGED_BY_VALUE, [TAG.service]: service.name, [TAG.version]: fleet.version, [TAG.role]: 'fleet', [TAG.deployId]: 'seed' };
+      ? // Another tool's fleet must not look like the bot's, whatever the catalog's tags say.
+        Object.fromEntries(Object.entries(catalogTags).filter(([key]) => !key.startsWith(BOT_TAG_PREFIX)))
+      : { ...catalogTags, [TAG.managedBy]: MANAGED_BY_VALUE, [TAG.service]: service.name, [TAG.version]: fleet.version, [TAG.role]: 'fleet', [TAG.deployId]: 'seed' };
   const { instances } = state.ec2.launch(
-    { imageId: image.imageId, count: fleet.count, launchTemplate: { id: template.launchTemplateId }, tags: { ...service.launch.tags, ...service.fleet.tags, ...botTags } },
+    { imageId: image.imageId, count: fleet.count, launchTemplate: { id: template.launchTemplateId }, tags },
     { running: true },
   );
   for (const group of targetGroups) {

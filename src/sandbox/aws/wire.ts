@@ -1,4 +1,5 @@
 import { AwsError } from './aws-error.js';
+import { denialSentence, type Denial } from './iam-authorizer.js';
 import { xmlDocument, type XmlObject } from './xml.js';
 
 /** How one service frames its answers and errors on the wire (the SDK parses both). */
@@ -9,6 +10,10 @@ export interface Wire {
   error(error: AwsError, requestId: string): string;
   missingParameter(name: string): AwsError;
   throttled(): AwsError;
+  /** The service's answer when IAM refuses the caller. */
+  unauthorized(denial: Denial): AwsError;
+  /** The answer to a `DryRun=true` request that would have succeeded; absent where the service has no DryRun. */
+  dryRunSucceeded?(): AwsError;
 }
 
 const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -23,6 +28,13 @@ export const ec2Wire: Wire = {
     xmlDocument('Response', { Errors: { Error: { Code: error.code, Message: error.message } }, RequestID: requestId }),
   missingParameter: (name) => new AwsError('MissingParameter', `The request must contain the parameter ${name}`),
   throttled: () => new AwsError('RequestLimitExceeded', 'Request limit exceeded.', 503),
+  unauthorized: (denial) =>
+    new AwsError(
+      'UnauthorizedOperation',
+      `You are not authorized to perform this operation. ${denialSentence(denial)}. Encoded authorization failure message: ${denial.encodedMessage}`,
+      403,
+    ),
+  dryRunSucceeded: () => new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412),
 };
 
 /** AWS query (ELBv2): fields in `<ActionResult>`, errors in `<ErrorResponse>` with a fault type. */
@@ -40,4 +52,5 @@ export const elbWire: Wire = {
   missingParameter: (name) =>
     new AwsError('ValidationError', `1 validation error detected: Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`),
   throttled: () => new AwsError('Throttling', 'Rate exceeded', 400),
+  unauthorized: (denial) => new AwsError('AccessDenied', denialSentence(denial), 403),
 };

@@ -2,6 +2,7 @@ import { createAwsFleet } from '../../../src/adapters/aws/fleet.js';
 import type { ServiceConfig } from '../../../src/config/catalog.js';
 import type { Image, LaunchRequest } from '../../../src/deploy/ports.js';
 import { AwsEmulator } from '../../../src/sandbox/aws/emulator.js';
+import type { IamOptions } from '../../../src/sandbox/aws/iam-authorizer.js';
 import { seedService, type SeedServiceOptions } from '../../../src/sandbox/aws/seed.js';
 import { ManualTime } from '../../../src/sandbox/aws/time.js';
 import { exampleService } from '../../support/catalog.js';
@@ -12,12 +13,14 @@ export interface AccountOptions {
   fleet?: SeedServiceOptions['fleet'];
   maxAttempts?: number;
   pageSize?: number;
+  /** Enforce an identity policy on the adapter's calls (default: none). */
+  iam?: IamOptions;
 }
 
 /** The catalog's board service in an emulated account, and the real adapter talking to it over HTTP. */
 export async function emulatedAccount(options: AccountOptions = {}) {
   const time = new ManualTime('2026-03-01T12:00:00.000Z');
-  const emulator = new AwsEmulator({ time, bootDelayMs: 10_000, shutdownDelayMs: 1_000, health: { delayMs: 5_000, intervalMs: 5_000 } });
+  const emulator = new AwsEmulator({ time, bootDelayMs: 10_000, shutdownDelayMs: 1_000, health: { delayMs: 5_000, intervalMs: 5_000 }, iam: options.iam });
   const service = options.service ?? exampleService();
   const seeded = seedService(emulator.state, service, {
     versions: [

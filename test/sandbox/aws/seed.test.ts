@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloudState } from '../../../src/sandbox/aws/cloud-state.js';
-import { seedService } from '../../../src/sandbox/aws/seed.js';
+import { seedService, type SeedServiceOptions } from '../../../src/sandbox/aws/seed.js';
 import { ManualTime } from '../../../src/sandbox/aws/time.js';
 import { exampleService } from '../../support/catalog.js';
 
@@ -43,6 +43,36 @@ describe('seeding an account from the catalog', () => {
     const state = new CloudState({ time: new ManualTime() });
     const { fleet } = seedService(state, service, { versions, fleet: { version: '1.4.2', count: 1, launchedByBot: false } });
     expect(fleet[0].tags).toEqual({ team: 'boards', service: 'board', role: 'fleet' });
+  });
+
+  it('gives a fleet another tool launched exactly the catalog’s launch and fleet tags, never a release-bot: one', () => {
+    const state = new CloudState({ time: new ManualTime() });
+    const tagged = exampleService((yaml) =>
+      yaml
+        .replace('tags: { team: boards }', 'tags: { team: boards, cost-center: cc-7, "release-bot:managed-by": release-bot }')
+        .replace('tags: { service: board, role: fleet }', 'tags: { service: board, role: fleet, "release-bot:role": fleet }'),
+    );
+    const { fleet } = seedService(state, tagged, { versions, fleet: { version: '1.4.2', count: 2, launchedByBot: false } });
+    for (const instance of fleet) {
+      expect(instance.tags).toEqual({ team: 'boards', 'cost-center': 'cc-7', service: 'board', role: 'fleet' });
+      expect(instance.volumeTags).toEqual({});
+    }
+    expect(state.ec2.instances().flatMap((i) => Object.keys(i.tags)).filter((key) => key.startsWith('release-bot:'))).toEqual([]);
+  });
+
+  it('tags every target group it creates as handed to the bot, unless told otherwise', () => {
+    const tagsOf = (options: Partial<SeedServiceOptions>) =>
+      seedService(new CloudState({ time: new ManualTime() }), service, { versions, ...options }).targetGroups.map((g) => g.tags);
+    expect(tagsOf({})).toEqual([{ 'release-bot:managed-by': 'release-bot' }, { 'release-bot:managed-by': 'release-bot' }]);
+    expect(tagsOf({ targetGroupTags: { team: 'boards' } })).toEqual([{ team: 'boards' }, { team: 'boards' }]);
+    expect(tagsOf({ targetGroupTags: {} })).toEqual([{}, {}]);
+  });
+
+  it('gives each target group its own copy of the tags', () => {
+    const targetGroupTags = { team: 'boards' };
+    const { targetGroups } = seedService(new CloudState({ time: new ManualTime() }), service, { versions, targetGroupTags });
+    targetGroups[0].tags.extra = 'x';
+    expect([targetGroupTags, targetGroups[1].tags]).toEqual([{ team: 'boards' }, { team: 'boards' }]);
   });
 
   it('tags images so that the catalog’s extra AMI filters match them', () => {
