@@ -1,14 +1,12 @@
-import { formatDuration } from '../../config/duration.js';
 import { DependencyError, type DrainHook } from '../../deploy/ports.js';
 import { hookRequest, type HookRequest } from './hook-request.js';
+import { durationOf, excerptOf, isTimeout, networkCause, scrub } from './http-answer.js';
 
 export interface HttpDrainHookOptions {
   /** Where the auth header's variable is read, at each call (a token rotated in the environment is picked up). */
   env: Record<string, string | undefined>;
   fetch?: typeof fetch;
 }
-
-const EXCERPT_CHARS = 200;
 
 /**
  * Sends the service's drain hook over HTTP.
@@ -74,33 +72,4 @@ async function statusProblem(response: Response, request: HookRequest): Promise<
     return `answered ${response.status} to ${response.headers.get('location') ?? 'nowhere'}; redirects are not followed`;
   }
   return `answered ${response.status}${said}`;
-}
-
-async function excerptOf(response: Response): Promise<string | null> {
-  try {
-    const flat = (await response.text()).replace(/\s+/g, ' ').trim();
-    if (!flat) return null;
-    return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-  } catch {
-    return null;
-  }
-}
-
-function scrub(message: string, secret: string | null): string {
-  return secret ? message.split(secret).join('[redacted]') : message;
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError';
-}
-
-function networkCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? error.message;
-}
-
-/** Sub-second timeouts are said in milliseconds, where formatDuration would round them to "0s". */
-function durationOf(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : formatDuration(ms);
 }

@@ -53,8 +53,26 @@ const versionSchema = z.object({
   releaseDate: z.string().optional(),
 });
 
+const myselfSchema = z.object({ displayName: z.string(), accountId: z.string().optional(), name: z.string().optional() });
+
+const permissionsSchema = z.object({
+  permissions: z.record(z.string(), z.object({ havePermission: z.boolean() }).loose()),
+});
+
+const searchSchema = z.object({
+  issues: z.array(z.object({ key: z.string(), fields: z.object({ status: z.object({ name: z.string() }).loose() }).loose() })),
+});
+
 export type JiraTransition = z.output<typeof transitionsSchema>['transitions'][number];
 export type JiraVersion = z.output<typeof versionSchema>;
+export type JiraUser = z.output<typeof myselfSchema>;
+
+/** jira-client's request plumbing, typed private in @types/jira-client; the enhanced search has no method of its own. */
+interface RequestPlumbing {
+  makeUri(options: { pathname: string; intermediatePath?: string }): string;
+  makeRequestHeader(uri: string, options?: { method?: string; body?: unknown }): object;
+  doRequest(options: object): Promise<unknown>;
+}
 
 export interface JiraClient {
   /** The issue's status and its category key (new, indeterminate, done). */
@@ -72,12 +90,22 @@ export interface JiraClient {
   updateVersion(version: JiraVersion, changes: { released: boolean; releaseDate: string }): Promise<JiraVersion>;
 }
 
+/** Reads that check the bot's access before a release needs it (the preflight check); they change nothing. */
+export interface JiraAccessReads {
+  /** Who the credentials sign in as. */
+  myself(): Promise<JiraUser>;
+  /** Whether the bot's user holds each of these permission keys (e.g. TRANSITION_ISSUES) in the project. */
+  permissions(project: string, keys: string[]): Promise<Record<string, boolean>>;
+  /** The most recently updated issue of the project that is not done, or null when there is none. */
+  openIssue(project: string): Promise<{ key: string; status: string } | null>;
+}
+
 /**
  * Jira's REST API v2 through jira-client, with a transport that keeps HTTP statuses so that every
  * failure becomes a JiraError saying what happened and what to check. Never calls `searchJira`:
  * `/rest/api/2/search` answers 410 on Jira Cloud since 2025.
  */
-export function createJiraClient(options: JiraClientOptions): JiraClient {
+export function createJiraClient(options: JiraClientOptions): JiraClient & JiraAccessReads {
   const url = new URL(options.url);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const auth = options.pat ? 'pat' : 'cloud';
@@ -153,7 +181,30 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     async updateVersion(version, changes) {
       return call(`releasing version ${version.name}`, versionSchema, () => api.updateVersion({ id: version.id, ...changes }));
     },
+    async myself() {
+      return call('reading who the credentials belong to', myselfSchema, () => api.getCurrentUser());
+    },
+    async permissions(project, keys) {
+      // Jira Cloud requires `permissions`; naming them also keeps the answer small.
+      const endpoint = `mypermissions?projectKey=${encodeURIComponent(project)}&permissions=${keys.map(encodeURIComponent).join(',')}`;
+      const answer = await call(`reading the bot's permissions in project ${project}`, permissionsSchema, () => api.genericGet(endpoint));
+      return Object.fromEntries(keys.map((key) => [key, answer.permissions[key]?.havePermission === true]));
+    },
+    async openIssue(project) {
+      const plumbing = api as unknown as RequestPlumbing;
+      const body = { jql: `project = ${jqlString(project)} AND statusCategory != Done ORDER BY updated DESC`, maxResults: 1, fields: ['status'] };
+      // Never /rest/api/2/search: Jira Cloud answers 410 there since 2025.
+      const uri = plumbing.makeUri({ pathname: '/search/jql', intermediatePath: '/rest/api/3' });
+      const found = await call(`looking for an open issue of project ${project}`, searchSchema, () => plumbing.doRequest(plumbing.makeRequestHeader(uri, { method: 'POST', body })));
+      const issue = found.issues[0];
+      return issue ? { key: issue.key, status: issue.fields.status.name } : null;
+    },
   };
+}
+
+/** A JQL string literal: a project key such as AND or IN would otherwise read as a keyword. */
+function jqlString(value: string): string {
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
 function describe(error: z.ZodError): string {

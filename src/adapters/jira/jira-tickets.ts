@@ -1,7 +1,8 @@
 import type { ServiceConfig } from '../../config/catalog.js';
 import type { TicketRelease, TicketResult, Tickets } from '../../deploy/ports.js';
 import { fixVersionName, releaseDateOf } from './fix-version.js';
-import { createJiraClient, type JiraClient, type JiraClientOptions, type JiraTransition } from './jira-client.js';
+import { findDoneTransition, screenFields } from './done-transition.js';
+import { createJiraClient, type JiraClient, type JiraClientOptions } from './jira-client.js';
 import { JiraError } from './jira-error.js';
 import { isReleaseComment, releaseComment } from './release-comment.js';
 
@@ -14,9 +15,6 @@ const OUTAGES = new Set(['Unauthorized', 'Gone', 'RateLimited', 'ServerError', '
  * when one issue's workflow post-function breaks, and the other issues deserve their turn.
  */
 const STOPS_THE_REST = new Set(['Unauthorized', 'Gone', 'RateLimited', 'Unreachable', 'Timeout', 'Redirected', 'BadResponse']);
-
-/** Resolutions a done transition's screen may ask for, in order of preference. */
-const DONE_RESOLUTIONS = ['done', 'fixed', 'resolved', 'complete', 'completed'];
 
 /**
  * Closes the issues of a release and releases its fix version, acting on exactly the keys the
@@ -109,7 +107,7 @@ async function closeOne(
   }
   doing.what = 'list its transitions';
   const transitions = await client.transitions(key);
-  const done = transitions.find((t) => t.name.trim().toLowerCase() === doneName.trim().toLowerCase());
+  const done = findDoneTransition(transitions, doneName);
   if (!done) {
     const available = transitions.map((t) => t.name).join(', ') || 'none';
     result.problem = `no transition named ${doneName} from ${status.name} (available: ${available})`;
@@ -123,27 +121,6 @@ async function closeOne(
   doing.what = `apply the ${done.name} transition`;
   await client.transition(key, done.id, fields.values);
   result.transitioned = true;
-}
-
-/**
- * Required fields of the transition's screen: a resolution is chosen (Done, Fixed, … or the first
- * offered); any other required field without a default cannot be guessed.
- */
-function screenFields(transition: JiraTransition): { values?: Record<string, unknown> } | { unfillable: string[] } {
-  const values: Record<string, unknown> = {};
-  const unfillable: string[] = [];
-  for (const [id, field] of Object.entries(transition.fields ?? {})) {
-    if (!field.required || field.hasDefaultValue) continue;
-    const allowed = field.allowedValues ?? [];
-    if (id === 'resolution' && allowed.length > 0) {
-      const preferred = DONE_RESOLUTIONS.map((name) => allowed.find((v) => v.name?.toLowerCase() === name)).find(Boolean) ?? allowed[0];
-      values.resolution = preferred.id ? { id: preferred.id } : { name: preferred.name };
-      continue;
-    }
-    unfillable.push(field.name ?? id);
-  }
-  if (unfillable.length > 0) return { unfillable };
-  return Object.keys(values).length > 0 ? { values } : {};
 }
 
 function problemOf(error: JiraError, doing: string): string {
