@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as Sentry from '@sentry/node';
-import { WebClient } from '@slack/web-api';
-import { createAwsFleet } from './adapters/aws/fleet.js';
-import { createGitChangelog } from './adapters/changelog/git-changelog.js';
-import { createHttpDrainHook } from './adapters/drain-hook/http-drain-hook.js';
-import { createJiraTickets } from './adapters/jira/jira-tickets.js';
-import { createPrometheusBoardCounts } from './adapters/prometheus/board-counts.js';
-import { createSentryNewErrors } from './adapters/sentry/new-errors.js';
 import type { Catalog } from './config/catalog.js';
+import { connect } from './connect.js';
+import { createPreflight, type Preflight } from './preflight/preflight.js';
+import { createProbes } from './preflight/probes.js';
+import { verdict } from './preflight/report.js';
+import { summary } from './preflight/text-report.js';
 import { secretsOf, type Env } from './config/env.js';
 import { checkWindow, describeWindows } from './deploy/calendar.js';
 import { createPrereleaseWorkflow } from './deploy/prerelease/workflow.js';
@@ -20,7 +18,6 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { startSlackApp, type SlackMode } from './slack/app.js';
 import { renderParent } from './slack/blocks/render-parent.js';
-import { createSlackDirectory } from './slack/directory.js';
 import { createNotifier } from './slack/notifier.js';
 import { openStore } from './store/open-store.js';
 
@@ -46,6 +43,24 @@ function slackMode(env: Env): SlackMode {
   return { kind: 'http', signingSecret: env.SLACK_SIGNING_SECRET as string };
 }
 
+/**
+ * The cheap part of the pre-flight check for every service, logged: a misconfiguration shows in the
+ * log at start-up rather than in the middle of the first release. It never holds the bot back.
+ */
+async function checkAtStartUp(preflight: Preflight, catalog: Catalog, logger: Logger): Promise<void> {
+  for (const service of Object.values(catalog.services)) {
+    try {
+      const report = await preflight.run(service, 'cheap');
+      const problems = report.lines.filter((l) => l.status !== 'ok');
+      const fields = { service: service.name, verdict: verdict(report), problems };
+      if (problems.length === 0) logger.info(fields, `pre-flight check of ${service.name}: ${summary(report)}`);
+      else logger.warn(fields, `pre-flight check of ${service.name}: ${summary(report)}; run \`npm run preflight -- ${service.name}\` for the full check`);
+    } catch (error) {
+      logger.warn({ err: error, service: service.name }, 'pre-flight check at start-up could not run');
+    }
+  }
+}
+
 /** The composition root: wires configuration, adapters, the durable runner and Slack. */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { env, catalog } = options;
@@ -58,16 +73,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (env.SENTRY_DSN) Sentry.init({ dsn: env.SENTRY_DSN, release: process.env.npm_package_version, enabled: true });
 
   const store = await openStore({ file: join(env.DATA_DIR, 'release-bot.sqlite') });
-  const fleet = createAwsFleet({ endpoints: { ec2: env.AWS_ENDPOINT_URL_EC2, elbv2: env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 } });
-  const newErrors = createSentryNewErrors({ baseUrl: env.SENTRY_URL, token: env.SENTRY_AUTH_TOKEN ?? '' });
-  const changelog = createGitChangelog({ cacheDir: join(env.DATA_DIR, 'repos') });
-  const slackApiUrl = env.SLACK_API_URL ? `${env.SLACK_API_URL.replace(/\/$/, '')}/api/` : undefined;
-  // The notifier owns retries (it keeps undelivered notes in the store), so the client must not queue them.
-  const client = new WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-  const directory = createSlackDirectory(client);
-  const boards = createPrometheusBoardCounts({ baseUrl: env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090' });
-  const drainHook = createHttpDrainHook({ env: options.rawEnv });
-  const tickets = env.JIRA_URL && (env.JIRA_PAT || env.JIRA_API_TOKEN) ? createJiraTickets({ url: env.JIRA_URL, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, pat: env.JIRA_PAT }) : null;
+  const connections = connect(env, options.rawEnv);
+  const { fleet, newErrors, changelog, slack: client, directory, boards, drainHook, tickets } = connections;
+  const preflight = createPreflight({ aws: { fleet, checks: fleet.checks, env: options.rawEnv }, probes: createProbes(env, options.rawEnv, connections), clock });
 
   const render = (deploy: DeployRecord) => {
     const service = catalog.services[deploy.service];
@@ -123,6 +131,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         runner.poke();
         notifier.poke();
       },
+      preflight,
       logger,
       metrics,
     },
@@ -139,6 +148,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
   runner.start(options.tickMs ?? 500);
   notifier.start();
+  void checkAtStartUp(preflight, catalog, logger);
   logger.info({ port: app.port, mode: slackMode(env).kind, services: Object.keys(catalog.services) }, 'release bot started');
 
   return {

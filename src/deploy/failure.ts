@@ -34,6 +34,7 @@ const AWS_PERMANENT: Record<string, string | null> = {
   CredentialsProviderError: 'No AWS credentials could be found: give the bot a role, a profile or keys.',
   OptInRequired: 'The account is not subscribed to this service in this region.',
   NotManagedByBot: 'The instance was not launched by the bot: adopt it first (the refusal names the exact command), or leave it alone.',
+  NotFleet: "Only servers carrying the service's fleet tags can be taken over: check `fleet.tags` in the catalog.",
   IdempotentParameterMismatch: 'A launch with the same idempotency token but other settings exists: the catalog changed mid-deploy. Roll back, then start again.',
   InvalidParameterValue: CATALOG,
   InvalidParameterCombination: CATALOG,

@@ -75,6 +75,19 @@ export const TAG = {
 } as const;
 export const MANAGED_BY_VALUE = 'release-bot';
 
+/**
+ * What taking over a server the bot did not launch writes: management, no deploy id (so no deploy
+ * mistakes it for one it launched) and no version (the serving AMI says that).
+ */
+export function takeOverTags(serviceName: string): Record<string, string> {
+  return { [TAG.managedBy]: MANAGED_BY_VALUE, [TAG.service]: serviceName, [TAG.role]: 'fleet' };
+}
+
+/** Launched by the bot for this service, or taken over by a releaser: the only instances it may retire or retag. */
+export function isManaged(instance: Pick<Instance, 'tags'>, serviceName: string): boolean {
+  return instance.tags[TAG.managedBy] === MANAGED_BY_VALUE && instance.tags[TAG.service] === serviceName;
+}
+
 export interface Fleet {
   /** Images carrying the service's version tag, newest first. */
   listImages(service: ServiceConfig, limit: number): Promise<Image[]>;
@@ -102,6 +115,12 @@ export interface Fleet {
    * Refuses, like terminate, instances the bot did not launch.
    */
   adopt(service: ServiceConfig, instanceIds: string[], deployId: string): Promise<void>;
+  /**
+   * Takes servers of a fleet the bot did not launch under its management (the bot's management
+   * tags, role fleet, no deploy id). Refuses, changing nothing, any instance that does not carry
+   * all of the service's fleet tags or is not pending or running.
+   */
+  takeOver(service: ServiceConfig, instanceIds: string[]): Promise<void>;
 }
 
 export type BoardCount =

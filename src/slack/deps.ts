@@ -4,6 +4,7 @@ import type { DeployKind } from '../deploy/records.js';
 import type { DeployStore } from '../deploy/store-port.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Preflight } from '../preflight/preflight.js';
 
 /** What the Slack handlers are given; they read nothing else. */
 export interface SlackDeps {
@@ -20,6 +21,8 @@ export interface SlackDeps {
   newDeployId: (kind: DeployKind) => string;
   /** Something was recorded: let the runner and the notifier look now. */
   onChange: () => void;
+  /** `/release check <service>`. */
+  preflight: Preflight;
   logger: Logger;
   metrics: Metrics;
 }

@@ -10,6 +10,9 @@ import { retryJira } from '../../src/deploy/release/jira-retry.js';
 import type { ThreadNote } from '../../src/deploy/records.js';
 import type { DeployStore } from '../../src/deploy/store-port.js';
 import { SANDBOX_JIRA_USER } from '../../src/sandbox/jira/auth.js';
+import type { IamOptions } from '../../src/sandbox/aws/iam-authorizer.js';
+import type { PolicyStatement } from '../../src/sandbox/aws/iam-policy.js';
+import { readmePolicy } from '../../src/sandbox/aws/readme-policy.js';
 import { startFakeJira, type FakeJira } from '../../src/sandbox/jira/fake-jira.js';
 import { startFakePrometheus, type FakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
 import { startFakeSentry, type FakeSentry } from '../../src/sandbox/sentry/fake-sentry.js';
@@ -502,5 +505,175 @@ describe('fault 9: the bot\'s own database refuses a write', () => {
     const note = (await world.thread(RELEASE_ID)).find((m) => m.startsWith('⚠️ *The bot’s database:*')) as string;
     expect(note).toMatch(/the bot's database is locked by another process \(SQLITE_BUSY\): .*release-bot\.sqlite/);
     expect(note).toMatch(/\*What I did:\* The launching step could not be recorded, so nothing else was done for 2m( \d+s)?, until the database took writes again\. The launching step runs again now; it is safe to repeat\./);
+  });
+});
+
+describe('fault 10: an error no retry can fix stops the deploy and asks in its thread', () => {
+  const withoutStatement = (sid: string): IamOptions => {
+    const policy = readmePolicy();
+    const statements = Array.isArray(policy.Statement) ? (policy.Statement as readonly PolicyStatement[]) : [policy.Statement as PolicyStatement];
+    return { policy: { ...policy, Statement: statements.filter((s) => s.Sid !== sid) } };
+  };
+  /** Ticks for an hour of the bot's time: a retry storm would show in the calls. */
+  const anHour = async () => {
+    for (let t = 0; t < 60; t++) await world.tick(60_000);
+  };
+
+  it('a policy without permission to terminate stops the release after the drain, keeps the lock with its holder, and Skip finishes it with the old servers named as left running', async () => {
+    await start({ iam: withoutStatement('TerminateOnlyWhatTheBotLaunched') });
+    await world.startRelease();
+    const held = await world.until(RELEASE_ID, (d) => d.hold !== null, 200, 5_000);
+    await anHour();
+
+    expect(held).toMatchObject({ state: 'retiring', hold: { kind: 'permanent', code: 'UnauthorizedOperation', operation: 'TerminateInstances' } });
+    expect(world.calls('TerminateInstances')).toHaveLength(1);
+    expect(world.oldInstanceIds().map(world.stateOf)).toEqual(['running', 'running']);
+    expect(world.users.boards.get(world.oldInstanceIds()[0])).toBe(0);
+    const thread = await joined(RELEASE_ID);
+    expect(thread).toContain('⛔ *Stopped at retiring:* AWS — AWS TerminateInstances failed with UnauthorizedOperation (HTTP 403): You are not authorized to perform this operation.');
+    expect(thread).toContain('*Why I stopped:* no retry can fix this (`UnauthorizedOperation`). Nothing more is tried until someone answers.');
+    expect(thread).toContain('*To fix:* The bot\'s IAM policy does not allow this call: compare it with the README\'s "AWS permissions" policy');
+    expect(thread).toContain('*Skip* (with a reason): Leave the drained old servers running, deregistered, and finish the release; terminate them yourself later.');
+    const question = (await world.thread(RELEASE_ID)).find((m) => m.startsWith('⛔')) as string;
+    expect([...new Set(question.split('\n').filter((line) => ['Retry', 'Skip…', 'Rollback'].includes(line)))]).toEqual(['Retry', 'Skip…', 'Rollback']);
+    expect(thread).not.toContain('retrying the retiring step');
+
+    const again = await world.planAgain();
+    expect(again).toMatchObject({ ok: false, lock: { holder: 'U0REL' } });
+    expect(!again.ok && again.valid).toContain('stopped at retiring, waiting for an answer in its thread');
+
+    await world.answer(RELEASE_ID, 'skip_step', 'IAM change is pending; terminating by hand');
+    const done = await world.until(RELEASE_ID, (d) => d.finishedAt !== null, 50);
+    expect(done.outcome).toBe('released');
+    expect(world.calls('TerminateInstances')).toHaveLength(1);
+    expect(world.oldInstanceIds().map(world.stateOf)).toEqual(['running', 'running']);
+    const story = await joined(RELEASE_ID);
+    expect(story).toContain('skipped the failing call of the retiring step: IAM change is pending; terminating by hand');
+    expect(story).toContain(`⚠️ Left running, drained and deregistered, as <@U0REL> chose (IAM change is pending; terminating by hand): \`${world.oldInstanceIds()[0]}\``);
+    expect(await world.sqlite.getLock('board')).toBeNull();
+    const audit = (await world.sqlite.audit({ deployId: RELEASE_ID })).map((a) => [a.actor, a.action]);
+    expect(audit).toEqual(expect.arrayContaining([['release-bot', 'stopped'], ['U0REL', 'skip_step'], ['U0REL', 'left_running']]));
+  });
+
+  it('Retry after the cause is fixed carries on where it stopped and terminates the drained servers', async () => {
+    await start();
+    world.emulator.faults.add({ action: 'TerminateInstances', code: 'UnauthorizedOperation', status: 403 });
+    await world.startRelease();
+    await world.until(RELEASE_ID, (d) => d.hold !== null, 200, 5_000);
+    await world.answer(RELEASE_ID, 'retry_step');
+    const done = await world.until(RELEASE_ID, (d) => d.finishedAt !== null, 50);
+    expect(done.outcome).toBe('released');
+    expect(world.calls('TerminateInstances')).toHaveLength(2);
+    await world.tick(5_000);
+    expect(world.oldInstanceIds().map(world.stateOf)).toEqual(['terminated', 'terminated']);
+    expect(await joined(RELEASE_ID)).toContain('🔁 <@U0REL> asked to retry the retiring step');
+  });
+
+  it('old servers that lost the bot\'s tags after the plan stop the release before it launches anything; Rollback ends it with nothing changed', async () => {
+    await start();
+    for (const id of world.oldInstanceIds()) {
+      const tags = world.emulator.state.ec2.instance(id)!.tags;
+      for (const key of Object.keys(tags)) if (key.startsWith('release-bot:')) delete tags[key];
+    }
+    const plan = await world.planAgain();
+    expect(plan.ok).toBe(false);
+    expect(!plan.ok && plan.problem).toContain('were not launched by the release bot');
+
+    for (const id of world.oldInstanceIds()) Object.assign(world.emulator.state.ec2.instance(id)!.tags, { 'release-bot:managed-by': 'release-bot', 'release-bot:service': 'board' });
+    await world.startRelease();
+    for (const id of world.oldInstanceIds()) delete world.emulator.state.ec2.instance(id)!.tags['release-bot:managed-by'];
+    const held = await world.until(RELEASE_ID, (d) => d.hold !== null, 50);
+    await anHour();
+
+    expect(held).toMatchObject({ state: 'launching', hold: { code: 'NotManagedByBot', kind: 'permanent', skip: null, rollback: 'Remove the new servers; the old ones keep serving.' } });
+    expect(held.hold?.problem).toContain(`aws ec2 create-tags --region eu-west-1 --resources ${world.oldInstanceIds().join(' ')}`);
+    expect(world.calls('RunInstances')).toHaveLength(0);
+
+    await world.answer(RELEASE_ID, 'rollback', 'fleet retagged by another tool');
+    const done = await world.until(RELEASE_ID, (d) => d.finishedAt !== null, 50);
+    expect(done.outcome).toBe('rolled_back');
+    expect(world.calls('RunInstances')).toHaveLength(0);
+    expect(world.oldInstanceIds().map(world.stateOf)).toEqual(['running', 'running']);
+  });
+
+  it('a target group that no longer exists stops the release at registering; Rollback removes the new servers and the old keep serving', async () => {
+    await start();
+    world.emulator.faults.add({ action: 'RegisterTargets', code: 'TargetGroupNotFound', message: "One or more target groups not found: 'board-ws'", times: Infinity });
+    await world.startRelease();
+    const held = await world.until(RELEASE_ID, (d) => d.hold !== null, 100, 5_000);
+    await anHour();
+    expect(held).toMatchObject({ state: 'registering', hold: { code: 'TargetGroupNotFound', kind: 'permanent' } });
+    expect(world.calls('RegisterTargets').length).toBeLessThanOrEqual(2);
+    expect(await joined(RELEASE_ID)).toContain('*To fix:* A target group in the catalog does not exist: fix `targetGroups`.');
+
+    await world.answer(RELEASE_ID, 'rollback');
+    const done = await world.until(RELEASE_ID, (d) => d.finishedAt !== null, 100, 5_000);
+    expect(done.outcome).toBe('rolled_back');
+    expect(world.liveLaunchedBy(RELEASE_ID)).toEqual([]);
+    expect(world.oldInstanceIds().map(world.stateOf)).toEqual(['running', 'running']);
+  });
+
+  it('an AMI deregistered between the plan and Start stops the launch; nothing is launched', async () => {
+    await start();
+    await world.startRelease();
+    const image = world.emulator.state.ec2.images().find((i) => i.tags.releaseVersion === '1.5.0')!;
+    image.state = 'deregistered';
+    const held = await world.until(RELEASE_ID, (d) => d.hold !== null, 50);
+    await anHour();
+    expect(held).toMatchObject({ state: 'launching', hold: { code: expect.stringMatching(/^InvalidAMIID\./), kind: 'permanent' } });
+    expect(world.calls('RunInstances').length).toBeLessThanOrEqual(2);
+    expect(world.liveLaunchedBy(RELEASE_ID)).toEqual([]);
+  });
+
+  it('a pre-release whose launch is refused stops and asks; Remove canary ends it as rejected', async () => {
+    await start();
+    world.emulator.faults.add({ action: 'RunInstances', code: 'UnauthorizedOperation', status: 403, times: Infinity });
+    await world.startPrerelease();
+    const held = await world.until(PRERELEASE_ID, (d) => d.hold !== null, 50);
+    await anHour();
+    expect(held).toMatchObject({ state: 'launching', hold: { code: 'UnauthorizedOperation', rollback: 'Remove the canary: deregister and terminate whatever was launched.' } });
+    expect(world.calls('RunInstances')).toHaveLength(1);
+    const question = (await world.thread(PRERELEASE_ID)).find((m) => m.startsWith('⛔')) as string;
+    expect([...new Set(question.split('\n').filter((line) => ['Retry', 'Skip…', 'Remove canary'].includes(line)))]).toEqual(['Retry', 'Remove canary']);
+
+    await world.answer(PRERELEASE_ID, 'reject', null);
+    const done = await world.until(PRERELEASE_ID, (d) => d.finishedAt !== null, 50);
+    expect(done.outcome).toBe('rejected');
+    expect(world.liveLaunchedBy(PRERELEASE_ID)).toEqual([]);
+  });
+
+  it('a canary whose termination is refused stops the removal; Skip ends the pre-release with the canary named as left running, deregistered', async () => {
+    await start({ iam: withoutStatement('TerminateOnlyWhatTheBotLaunched') });
+    await world.startPrerelease();
+    await world.until(PRERELEASE_ID, (d) => d.state === 'soaking', 100, 5_000);
+    await world.answer(PRERELEASE_ID, 'reject', null);
+    const held = await world.until(PRERELEASE_ID, (d) => d.hold !== null, 100, 5_000);
+    expect(held).toMatchObject({ state: 'rolling_back', hold: { code: 'UnauthorizedOperation', rollback: null, skip: expect.stringContaining('Leave the canary running') } });
+    const [canary] = world.liveLaunchedBy(PRERELEASE_ID);
+    await world.answer(PRERELEASE_ID, 'skip_step', 'will terminate from the console');
+    const done = await world.until(PRERELEASE_ID, (d) => d.finishedAt !== null, 50);
+    expect(done.outcome).toBe('rejected');
+    expect(world.stateOf(canary)).toBe('running');
+    expect(world.emulator.state.elb.describeHealth(world.service.targetGroups[0]).filter((t) => t.instanceId === canary && t.state !== 'unused')).toEqual([]);
+    expect(await joined(PRERELEASE_ID)).toContain(`Deregistered but left running, as <@U0REL> chose (will terminate from the console): \`${canary}\``);
+  });
+
+  it('a transient failure that does not pass is retried with backoff, then stops and asks after 15 minutes, and nothing more is tried', async () => {
+    await start();
+    world.emulator.faults.add({ action: 'DescribeTargetHealth', code: 'ServiceUnavailable', status: 503, times: Infinity });
+    await world.startRelease();
+    const held = await world.until(RELEASE_ID, (d) => d.hold !== null, 400, 5_000);
+    expect(held).toMatchObject({ state: 'registering', hold: { kind: 'transient', code: 'ServiceUnavailable' } });
+    expect(held.hold!.at - held.hold!.since).toBeGreaterThanOrEqual(15 * 60_000);
+    // The call to the other target group of the last attempt may still be on its way, or waiting
+    // out the SDK's own retry, which counts real time.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await world.tick(5_000);
+    const calls = world.calls('DescribeTargetHealth').length;
+    await anHour();
+    expect(world.calls('DescribeTargetHealth')).toHaveLength(calls);
+    const thread = await joined(RELEASE_ID);
+    expect(thread).toMatch(/\*Why I stopped:\* it kept failing for 15m( \d+s)? \(\d+ attempts\)/);
+    expect(thread.match(/retrying the registering step/g)).toHaveLength(1);
   });
 });

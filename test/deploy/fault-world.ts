@@ -12,7 +12,9 @@ import type { ReleaseFacts } from '../../src/deploy/release/facts.js';
 import { planRelease } from '../../src/deploy/release/request.js';
 import { createReleaseWorkflow } from '../../src/deploy/release/workflow.js';
 import { Runner } from '../../src/deploy/runner.js';
+import type { ActionKind } from '../../src/deploy/records.js';
 import type { DeployStore, StoredDeploy } from '../../src/deploy/store-port.js';
+import type { IamOptions } from '../../src/sandbox/aws/iam-authorizer.js';
 import { renderThreadNote } from '../../src/slack/blocks/thread-note.js';
 import { openStore } from '../../src/store/open-store.js';
 import { emulatedAccount } from '../adapters/aws/emulated-account.js';
@@ -106,6 +108,8 @@ export interface FaultWorldOptions {
   store?: (store: DeployStore) => DeployStore;
   /** Wraps the fleet the workflows use, to act at the moment of an AWS call. */
   fleet?: (fleet: Fleet) => Fleet;
+  /** An IAM policy the emulated account enforces (none: every call is allowed). */
+  iam?: IamOptions;
 }
 
 /**
@@ -119,7 +123,7 @@ export async function startFaultWorld(options: FaultWorldOptions = {}) {
   let users: ReturnType<typeof boardUsers> | null = null;
   const endpoint = await drainEndpoint((id) => users?.hooked.add(id));
   const service = faultService(endpoint.port, options.catalog ?? ((y) => y));
-  const account = await emulatedAccount({ service, fleet: { version: '1.4.2', count: 2 }, maxAttempts: 2 });
+  const account = await emulatedAccount({ service, fleet: { version: '1.4.2', count: 2 }, maxAttempts: 2, iam: options.iam });
   const { time, emulator } = account;
   const instanceOf = (id: string) => emulator.state.ec2.instance(id);
   const freshIds = () => emulator.state.ec2.instances().filter((i) => i.state === 'running' && i.tags[TAG.version] === NEW_VERSION).map((i) => i.instanceId);
@@ -143,6 +147,8 @@ export async function startFaultWorld(options: FaultWorldOptions = {}) {
   };
   const newRunner = (on: DeployStore = store) => new Runner({ store: on, clock: time, service: () => service, workflows, retryDelayMs: () => 5 * SECOND });
   let runner = newRunner();
+
+  const planDeps = () => ({ services: { board: service }, fleet: account.fleet, directory: { membersOf: async () => ['U0REL'] }, store: sqlite, changelog, configured: { prometheus: true } });
 
   async function deploy<F = ReleaseFacts>(id: string) {
     return (await sqlite.getDeploy(id)) as StoredDeploy & { facts: F };
@@ -169,10 +175,15 @@ export async function startFaultWorld(options: FaultWorldOptions = {}) {
     release: () => deploy(RELEASE_ID),
     prerelease: () => deploy<PrereleaseFacts>(PRERELEASE_ID),
 
+    /** What `/release board 1.5.0` would answer now, changing nothing. */
+    planAgain: () => planRelease(planDeps(), { service: 'board', version: NEW_VERSION, reason: 'fault matrix', overrideWindow: false }, 'U0REL', time.now()),
+
+    /** A person's answer in the deploy's thread (Retry, Skip with a reason, Rollback, Reject…). */
+    answer: (id: string, action: ActionKind, reason: string | null = null) => sqlite.addAction({ deployId: id, action, actor: 'U0REL', reason, at: time.now() }),
+
     /** Plans a release of 1.5.0 and presses Start. */
     async startRelease(): Promise<void> {
-      const deps = { services: { board: service }, fleet: account.fleet, directory: { membersOf: async () => ['U0REL'] }, store: sqlite, changelog, configured: { prometheus: true } };
-      const proposal = await planRelease(deps, { service: 'board', version: NEW_VERSION, reason: 'fault matrix', overrideWindow: false }, 'U0REL', time.now());
+      const proposal = await planRelease(planDeps(), { service: 'board', version: NEW_VERSION, reason: 'fault matrix', overrideWindow: false }, 'U0REL', time.now());
       if (!proposal.ok) throw new Error(proposal.problem);
       await sqlite.acquireLock({ service: 'board', deployId: RELEASE_ID, holder: 'U0REL', reason: 'release', since: time.now() });
       await sqlite.createDeploy(

@@ -1,4 +1,4 @@
-import { DependencyError, MANAGED_BY_VALUE, TAG, type Fleet, type Image, type Instance, type TargetHealth, type TargetState } from '../../src/deploy/ports.js';
+import { DependencyError, MANAGED_BY_VALUE, TAG, takeOverTags, type Fleet, type Image, type Instance, type TargetHealth, type TargetState } from '../../src/deploy/ports.js';
 
 /** An in-memory Fleet for domain tests: every call is counted, every state can be set. */
 export function createFakeFleet(images: Image[] = []) {
@@ -96,6 +96,10 @@ export function createFakeFleet(images: Image[] = []) {
       const gone = ids.filter((id) => !found.some((i) => i.instanceId === id && (i.state === 'pending' || i.state === 'running')));
       if (gone.length > 0) throw new DependencyError('aws', `${gone.join(', ')} not pending or running`, undefined, 'IncorrectInstanceState');
       for (const id of ids) Object.assign(instances.get(id)!.tags, service.fleet.tags, { [TAG.role]: 'fleet', [TAG.deployId]: deployId });
+    },
+    async takeOver(service, ids) {
+      calls.push({ method: 'takeOver', args: [ids] });
+      for (const id of ids) Object.assign(instances.get(id)!.tags, takeOverTags(service.name));
     },
   };
 

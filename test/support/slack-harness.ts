@@ -6,6 +6,7 @@ import type { Outcome } from '../../src/deploy/records.js';
 import { initialReleaseFacts, type ReleaseFacts } from '../../src/deploy/release/facts.js';
 import type { StoredDeploy } from '../../src/deploy/store-port.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { Preflight } from '../../src/preflight/preflight.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { blockActionsBody, signSlackRequest, slashCommandBody, viewSubmissionBody } from '../../src/sandbox/slack/signing.js';
 import { startFakeSlack } from '../../src/sandbox/slack/server.js';
@@ -65,6 +66,14 @@ export async function startSlackHarness() {
   };
   let changes = 0;
   let ids = 0;
+  /** Services the pre-flight check ran for: a refused `/release check` must not run it. */
+  const preflightRuns: string[] = [];
+  const preflight: Preflight = {
+    async run(checked, depth) {
+      preflightRuns.push(checked.name);
+      return { service: checked.name, at: clock.now(), depth, lines: [{ area: 'Fleet', status: 'ok', detail: '2 servers, all under the bot\'s care', fix: null }] };
+    },
+  };
   const app = await startSlackApp({
     deps: {
       services: { board: service },
@@ -79,6 +88,7 @@ export async function startSlackHarness() {
       onChange: () => {
         changes += 1;
       },
+      preflight,
       logger: createLogger({ level: 'silent', secrets: [TOKEN, SECRET] }),
       metrics: createMetrics(),
     },
@@ -216,6 +226,7 @@ export async function startSlackHarness() {
         actions: pending.flat().length,
         audit: (await store.audit({ limit: 10_000 })).length,
         fleetCalls: fake.calls.length,
+        preflightRuns: preflightRuns.length,
         tickets: ticketCalls.length,
         messages: slack.workspace.messages(CHANNEL).length + slack.workspace.messages('C0RELEASE1').length,
         views: slack.workspace.views().length,

@@ -6,6 +6,7 @@ import { startBot, type RunningBot } from '../../src/bot.js';
 import type { Catalog } from '../../src/config/catalog.js';
 import { parseCatalog, parseEnv } from '../../src/config/load.js';
 import { AwsEmulator } from '../../src/sandbox/aws/emulator.js';
+import { readmePolicy } from '../../src/sandbox/aws/readme-policy.js';
 import { seedService } from '../../src/sandbox/aws/seed.js';
 import { createSampleRepo } from '../../src/sandbox/git/sample-repo.js';
 import { SANDBOX_JIRA_USER } from '../../src/sandbox/jira/auth.js';
@@ -34,6 +35,8 @@ export interface WorldOptions {
   realPrometheus?: string;
   /** Jira Cloud (email + API token, Basic auth) instead of Data Center (a personal access token). */
   jiraCloud?: boolean;
+  /** The serving fleet carries the catalog's fleet tags only, as a fleet launched before the bot does. */
+  unmanagedFleet?: boolean;
 }
 
 const APP_PORT = 19180;
@@ -76,6 +79,8 @@ export async function startWorld(options: WorldOptions = {}) {
   // Each world gets its own loopback block, so simulated servers of parallel test files never collide.
   const block = 20 + Math.floor(Math.random() * 200);
   const emulator = new AwsEmulator({
+    // The README's IAM policy, enforced: the bot gets exactly the permissions operators are told to give it.
+    iam: { policy: readmePolicy() },
     bootDelayMs: 300,
     shutdownDelayMs: 100,
     health: { delayMs: 200, intervalMs: 200 },
@@ -83,7 +88,7 @@ export async function startWorld(options: WorldOptions = {}) {
   });
   seedService(emulator.state, catalog.services.board, {
     versions: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({ version, commit: commits[version] })),
-    fleet: { version: '1.0.0', count: 2 },
+    fleet: { version: '1.0.0', count: 2, launchedByBot: !options.unmanagedFleet },
     deregistrationDelaySeconds: 0,
   });
   const aws = await emulator.listen();

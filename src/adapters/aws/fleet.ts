@@ -1,6 +1,8 @@
 import type { Filter } from '@aws-sdk/client-ec2';
 import type { ServiceConfig } from '../../config/catalog.js';
-import { MANAGED_BY_VALUE, TAG, type Fleet, type Instance } from '../../deploy/ports.js';
+import { DependencyError, MANAGED_BY_VALUE, TAG, type Fleet, type Image, type Instance } from '../../deploy/ports.js';
+import { dryRunLaunch, dryRunTerminate, targetGroupTags } from './dry-runs.js';
+import { awsErrorCode } from './aws-errors.js';
 import { adoptManaged } from './adopt.js';
 import { AwsClientPool, type AwsClientOptions, type RegionClients } from './aws-clients.js';
 import { findImage, listImages } from './images.js';
@@ -8,6 +10,7 @@ import { findInstances } from './instances.js';
 import { launchInstances } from './launch.js';
 import { deregisterTargets, deregistrationDelays, missingTargetGroups, registerTargets, targetHealth } from './target-groups.js';
 import { tagFilters } from './tags.js';
+import { takeOverFleet } from './take-over.js';
 import { terminateManaged } from './terminate.js';
 
 export interface AwsFleetOptions extends AwsClientOptions {
@@ -17,7 +20,20 @@ export interface AwsFleetOptions extends AwsClientOptions {
   pageSize?: number;
 }
 
+/** What the pre-flight check asks of AWS beyond the Fleet port; none of it changes anything. */
+export interface AwsChecks {
+  /** The credentials the SDK's chain resolves to for this service's region (only the key ID is kept). */
+  credentials(service: ServiceConfig): Promise<{ accessKeyId: string }>;
+  /** Resolves when AWS says a fleet launch from this image would go through. */
+  dryRunLaunch(service: ServiceConfig, image: Image): Promise<void>;
+  /** Resolves when AWS says terminating this instance would go through. */
+  dryRunTerminate(service: ServiceConfig, instanceId: string): Promise<void>;
+  /** Tags of each of the service's target groups, by ARN. */
+  targetGroupTags(service: ServiceConfig): Promise<Record<string, Record<string, string>>>;
+}
+
 export interface AwsFleet extends Fleet {
+  checks: AwsChecks;
   /** Closes the clients this fleet created (injected clients are left alone). */
   destroy(): void;
 }
@@ -63,6 +79,21 @@ export function createAwsFleet(options: AwsFleetOptions = {}): AwsFleet {
     terminate: (service, instanceIds) => terminateManaged(clients(service).ec2, service, instanceIds, pageSize),
     deregistrationDelays: (service) => deregistrationDelays(clients(service).elb, service),
     adopt: (service, instanceIds, deployId) => adoptManaged(clients(service).ec2, service, instanceIds, deployId, pageSize),
+    takeOver: (service, instanceIds) => takeOverFleet(clients(service).ec2, service, instanceIds, pageSize),
+
+    checks: {
+      async credentials(service) {
+        try {
+          const identity = await clients(service).ec2.config.credentials();
+          return { accessKeyId: identity.accessKeyId };
+        } catch (err) {
+          throw new DependencyError('aws', `AWS credentials could not be resolved: ${(err as Error).message}`, undefined, awsErrorCode(err) ?? 'CredentialsProviderError');
+        }
+      },
+      dryRunLaunch: (service, image) => dryRunLaunch(clients(service).ec2, service, image),
+      dryRunTerminate: (service, instanceId) => dryRunTerminate(clients(service).ec2, instanceId),
+      targetGroupTags: (service) => targetGroupTags(clients(service).elb, service.targetGroups),
+    },
 
     destroy: () => pool?.destroy(),
   };

@@ -1,4 +1,4 @@
-import { RunInstancesCommand, type _InstanceType, type EC2Client, type LaunchTemplateSpecification } from '@aws-sdk/client-ec2';
+import { RunInstancesCommand, type _InstanceType, type EC2Client, type LaunchTemplateSpecification, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import type { ServiceConfig } from '../../config/catalog.js';
 import { DependencyError, type Instance, type LaunchRequest } from '../../deploy/ports.js';
 import { awsErrorCode, toDependencyError } from './aws-errors.js';
@@ -6,7 +6,7 @@ import { clientToken } from './client-token.js';
 import { toInstance } from './instances.js';
 import { launchTags, tagList } from './tags.js';
 
-interface Batch {
+export interface Batch {
   subnetId?: string;
   count: number;
 }
@@ -38,27 +38,31 @@ function noCapacity(service: ServiceConfig, batch: Batch, err: unknown): Depende
   );
 }
 
+/** One batch of a launch as RunInstances takes it; the pre-flight check sends the same with DryRun. */
+export function runInstancesInput(request: LaunchRequest, batch: Batch): RunInstancesCommandInput {
+  const tags = tagList(launchTags(request));
+  return {
+    LaunchTemplate: templateOf(request.service),
+    ImageId: request.image.imageId,
+    // The catalog validates the shape; AWS decides whether the type exists.
+    InstanceType: request.service.launch.instanceType as _InstanceType | undefined,
+    SubnetId: batch.subnetId,
+    MinCount: batch.count,
+    MaxCount: batch.count,
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: tags },
+      { ResourceType: 'volume', Tags: tags },
+    ],
+  };
+}
+
 /** RunInstances with a client token per deploy, step and batch, so a repeated launch returns the same instances. */
 export async function launchInstances(ec2: EC2Client, request: LaunchRequest): Promise<Instance[]> {
-  const { service, image, count, deployId, step } = request;
-  const tags = tagList(launchTags(request));
+  const { service, count, deployId, step } = request;
   const planned = batches(count, service.launch.subnets);
   const launched: Instance[] = [];
   for (const [index, batch] of planned.entries()) {
-    const command = new RunInstancesCommand({
-      LaunchTemplate: templateOf(service),
-      ImageId: image.imageId,
-      // The catalog validates the shape; AWS decides whether the type exists.
-      InstanceType: service.launch.instanceType as _InstanceType | undefined,
-      SubnetId: batch.subnetId,
-      MinCount: batch.count,
-      MaxCount: batch.count,
-      ClientToken: clientToken(deployId, step, planned.length > 1 ? index : undefined),
-      TagSpecifications: [
-        { ResourceType: 'instance', Tags: tags },
-        { ResourceType: 'volume', Tags: tags },
-      ],
-    });
+    const command = new RunInstancesCommand({ ...runInstancesInput(request, batch), ClientToken: clientToken(deployId, step, planned.length > 1 ? index : undefined) });
     try {
       const reservation = await ec2.send(command);
       launched.push(...(reservation.Instances ?? []).map(toInstance));

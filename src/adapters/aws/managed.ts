@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ServiceConfig } from '../../config/catalog.js';
-import { DependencyError, MANAGED_BY_VALUE, TAG, type Instance } from '../../deploy/ports.js';
+import { DependencyError, isManaged, MANAGED_BY_VALUE, TAG, type Instance } from '../../deploy/ports.js';
 import { findInstances } from './instances.js';
 
 const DONE = { terminate: 'terminated', adopt: 'adopted' } as const;
@@ -19,7 +19,7 @@ export async function requireManaged(
   action: keyof typeof DONE,
 ): Promise<Instance[]> {
   const found = await findInstances(ec2, [{ Name: 'instance-id', Values: instanceIds }], pageSize);
-  const foreign = found.filter((i) => i.tags[TAG.managedBy] !== MANAGED_BY_VALUE || i.tags[TAG.service] !== service.name);
+  const foreign = found.filter((i) => !isManaged(i, service.name));
   if (foreign.length > 0) {
     throw new DependencyError(
       'aws',

@@ -26,6 +26,8 @@ export interface ReleasePlan {
   /** A release outside the deploy window: who allowed it and why. */
   windowOverride: { by: string; reason: string } | null;
   changelog: { commits: number; issueKeys: string[]; omitted: number };
+  /** Servers of a fleet the bot did not launch, taken over with this plan (`--adopt-fleet`): who, why. */
+  takeOver?: { by: string; reason: string; instanceIds: string[] } | null;
 }
 
 export interface PauseQuestion {

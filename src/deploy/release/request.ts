@@ -6,12 +6,15 @@ import type { PrereleaseFacts } from '../prerelease/facts.js';
 import { knownServices, VERSION_PATTERN, type Refusal } from '../prerelease/request.js';
 import type { DeployStore, Lock, StoredDeploy } from '../store-port.js';
 import { initialReleaseFacts, type ReleaseFacts, type ReleasePlan } from './facts.js';
+import { takeOverRefusal, unmanagedServers } from './take-over.js';
 
 export interface ReleaseRequest {
   service: string;
   version?: string;
   reason?: string;
   overrideWindow: boolean;
+  /** Take over the serving servers the bot did not launch (needs a reason). */
+  adoptFleet?: boolean;
 }
 
 export interface ReleaseRequestDeps {
@@ -79,6 +82,10 @@ export async function planRelease(deps: ReleaseRequestDeps, request: ReleaseRequ
     return { ok: false, problem: 'Overriding the deploy window needs a reason.', valid: `Add \`--reason <why>\`, e.g. \`/release ${service.name} --override-window --reason fix for INC-42\`.` };
   }
 
+  if (request.adoptFleet && !request.reason) {
+    return { ok: false, problem: 'Taking over a fleet needs a reason.', valid: `Add \`--reason <why>\`, e.g. \`/release ${service.name} --adopt-fleet --reason first release with the bot\`.` };
+  }
+
   let version = request.version;
   if (version !== undefined) {
     const match = VERSION_PATTERN.exec(version);
@@ -114,6 +121,8 @@ export async function planRelease(deps: ReleaseRequestDeps, request: ReleaseRequ
   }
   const adopt = serving.filter((i) => isCanary(i) && i.tags[TAG.version] === version && i.state === 'running');
   const old = serving.filter((i) => !adopt.includes(i));
+  const foreign = unmanagedServers(old, service).map((i) => i.instanceId);
+  if (foreign.length > 0 && !request.adoptFleet) return { ok: false, ...takeOverRefusal(service, foreign) };
   const images = await deps.fleet.listImages(service, 50);
   const versionOf = (i: Instance) => i.tags[TAG.version] ?? images.find((img) => img.imageId === i.imageId)?.version ?? null;
   const fromImage = mostCommon(fleet.map((i) => i.imageId));
@@ -143,6 +152,7 @@ export async function planRelease(deps: ReleaseRequestDeps, request: ReleaseRequ
     overrideReason: approved ? null : (request.reason ?? null),
     windowOverride: window.open ? null : { by: actor, reason: request.reason as string },
     changelog,
+    takeOver: foreign.length > 0 ? { by: actor, reason: request.reason as string, instanceIds: foreign } : null,
   };
   return { ok: true, service, version, image, facts: initialReleaseFacts(plan) };
 }

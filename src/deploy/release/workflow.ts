@@ -8,6 +8,7 @@ import type { Failure } from '../failure.js';
 import { BOT_ACTOR, type HoldOptions, type StepContext, type StepResult, type Workflow } from '../workflow.js';
 import { newFleetIds, PAUSABLE, type PauseQuestion, type ReleaseFacts, type ReleaseState } from './facts.js';
 import { rollingBack } from './rollback.js';
+import { takeOverCommand, takeOverRefusal, unmanagedServers } from './take-over.js';
 
 export interface ReleaseWorkflowOptions {
   fleet: Fleet;
@@ -128,6 +129,7 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
     const { deploy, service, now } = ctx;
     const facts = deploy.facts;
     const count = facts.plan.fleetSize - facts.plan.adopt.length;
+    await requireRetirable(ctx);
     try {
       const instances =
         count > 0
@@ -156,6 +158,19 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
       }
       throw error;
     }
+  }
+
+  /**
+   * The plan found every old server under the bot's care; tags can change before Start. A release
+   * that could not retire them must stop before it launches a single server, never after the drain.
+   */
+  async function requireRetirable(ctx: Ctx): Promise<void> {
+    const { service, deploy } = ctx;
+    const old = await fleet.describe(service, deploy.facts.plan.oldInstances.map((o) => o.instanceId));
+    const foreign = unmanagedServers(old.filter((i) => i.state === 'pending' || i.state === 'running'), service).map((i) => i.instanceId);
+    if (foreign.length === 0) return;
+    const refusal = takeOverRefusal(service, foreign);
+    throw new DependencyError('aws', `${refusal.problem} To take them over: ${takeOverCommand(service, foreign)}`, undefined, 'NotManagedByBot');
   }
 
   async function registering(ctx: Ctx): Promise<Result> {

@@ -11,6 +11,7 @@ const sandboxEnv = z.object({
   SANDBOX_FLEET_SIZE: z.coerce.number().int().min(1).max(60).default(4),
   SANDBOX_SESSIONS_PER_SERVER: z.coerce.number().int().min(0).max(500).default(25),
   SANDBOX_DATA_DIR: z.string().min(1).default('data/sandbox'),
+  SANDBOX_UNMANAGED_FLEET: z.enum(['0', '1']).default('0'),
 });
 
 /**
@@ -23,7 +24,7 @@ export async function runSandbox(env: Record<string, string | undefined>, signal
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, 'sandbox.log');
   const logger = createLogger({ level: 'info', secrets: [], destination: pino.destination({ dest: logFile, sync: false }), name: 'sandbox' });
-  const sandbox = await startSandbox({ dataDir, fleetSize: options.SANDBOX_FLEET_SIZE, logger });
+  const sandbox = await startSandbox({ dataDir, fleetSize: options.SANDBOX_FLEET_SIZE, unmanagedFleet: options.SANDBOX_UNMANAGED_FLEET === '1', logger });
   let console_: Awaited<ReturnType<typeof startSandboxConsole>> | null = null;
   try {
     console_ = await startSandboxConsole(sandbox, { port: options.CONSOLE_PORT, sessionsPerServer: options.SANDBOX_SESSIONS_PER_SERVER, notice: sandbox.prometheus.notice });
@@ -32,6 +33,11 @@ export async function runSandbox(env: Record<string, string | undefined>, signal
     throw error;
   }
   process.stdout.write(`Release bot sandbox ready: open ${console_.url} (no Slack credentials, so everything runs locally; ${sandbox.prometheus.kind === 'real' ? 'real Prometheus' : 'Prometheus stand-in'}; log ${logFile}; Ctrl-C stops it)\n`);
+  if (options.SANDBOX_UNMANAGED_FLEET === '1') {
+    process.stdout.write(
+      'The fleet was not launched by the bot, as on a first day: `/release check board` names it, `/release board` is refused with the one-time fix, and `/release board --adopt-fleet --reason <why>` takes it over.\n',
+    );
+  }
   await signal;
   await console_.stop();
   await sandbox.stop();

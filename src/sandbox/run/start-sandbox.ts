@@ -5,6 +5,7 @@ import { loadCatalog, parseEnv } from '../../config/load.js';
 import type { Logger } from '../../observability/logger.js';
 import { freePort } from '../../util/free-port.js';
 import { AwsEmulator } from '../aws/emulator.js';
+import { readmePolicy } from '../aws/readme-policy.js';
 import { seedService } from '../aws/seed.js';
 import { startBoardStore } from '../board/store-server.js';
 import { createSampleRepo } from '../git/sample-repo.js';
@@ -42,6 +43,11 @@ export interface SandboxOptions {
   standInPrometheus?: boolean;
   /** Rewrites the sandbox catalog before it is loaded (the benchmark tunes gate, drain and keep-warm). */
   tuneCatalog?: (yaml: string) => string;
+  /**
+   * A fleet the bot did not launch, as every team has on its first day: it carries the catalog's
+   * fleet tags only, so the first release is refused until the fleet is taken over.
+   */
+  unmanagedFleet?: boolean;
   logger: Logger;
 }
 
@@ -81,6 +87,8 @@ export async function startSandbox(options: SandboxOptions) {
     stops.push(() => store.close());
 
     const emulator = new AwsEmulator({
+      // The policy operators are told to attach, enforced: a call it forgets is refused here first.
+      iam: { policy: readmePolicy() },
       bootDelayMs: options.bootDelayMs ?? 5_000,
       // Above the board server's start-up time, so a new server is not briefly reported unhealthy.
       health: { delayMs: 2_500, intervalMs: 1_000, check: httpHealthCheck() },
@@ -89,8 +97,9 @@ export async function startSandbox(options: SandboxOptions) {
     stops.push(() => emulator.close());
     seedService(emulator.state, service, {
       versions: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({ version, commit: commits[version] })),
-      fleet: { version: '1.0.0', count: options.fleetSize ?? 4 },
-      deregistrationDelaySeconds: options.deregistrationDelaySeconds ?? 30,
+      fleet: { version: '1.0.0', count: options.fleetSize ?? 4, launchedByBot: !options.unmanagedFleet },
+      // As the README asks of a real target group: sessions outlive their server's drain timeout.
+      deregistrationDelaySeconds: options.deregistrationDelaySeconds ?? Math.ceil((service.drain?.serverTimeout ?? 300_000) / 1000),
     });
     const processes = startInstanceProcesses({
       emulator,

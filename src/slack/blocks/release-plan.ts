@@ -46,6 +46,10 @@ function describeFleet(plan: ReleasePlan, version: string): string {
   for (let i = 0; i < plan.adopt.length; i += 1) add(version);
   const byCount = [...versions.entries()].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${n} × ${escape(v)}`);
   const lines = [`${plural(plan.oldInstances.length + plan.adopt.length, 'server')}: ${plan.fleetSize} fleet, ${plural(canaries, 'canary', 'canaries')}`, byCount.join(', ')];
+  if (plan.takeOver) {
+    const { by, reason, instanceIds } = plan.takeOver;
+    lines.push(`🏷️ ${plural(instanceIds.length, 'server')} not launched by the bot taken over by ${mention(by)}: ${quote(reason)}`);
+  }
   for (const a of plan.adopt) lines.push(`${code(a.instanceId)} canary of ${escape(version)}: adopted into the new fleet`);
   for (const c of plan.oldInstances.filter((i) => i.canary)) lines.push(`${code(c.instanceId)} canary of ${escape(c.version ?? 'an unknown version')}: replaced`);
   return lines.join('\n');

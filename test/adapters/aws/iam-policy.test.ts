@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readmePolicy } from '../../../src/sandbox/aws/readme-policy.js';
+import { exampleService } from '../../support/catalog.js';
 
 /** The IAM action prefix of each SDK client package the adapter may import commands from. */
 const SERVICE_PREFIX: Record<string, string> = {
@@ -53,13 +55,6 @@ function actionsCalledByAdapter(): string[] {
   return [...new Set(files.flatMap((f) => actionsCalledIn(f, readFileSync(new URL(f, dir), 'utf8'))))].sort();
 }
 
-function readmePolicy(): Statement[] {
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  const section = /^## AWS permissions[^\n]*\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1];
-  const json = section && /```json\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!json) throw new Error('README.md has no ```json block in its "AWS permissions" section');
-  return (JSON.parse(json) as { Statement: Statement[] }).Statement;
-}
 
 function grants(statement: Statement, action: string): boolean {
   return statement.Effect === 'Allow' && list(statement.Action).some((pattern) => wildcard(pattern).test(action));
@@ -74,16 +69,31 @@ function wildcard(pattern: string): RegExp {
 function tagGuarded(statement: Statement, action: string): boolean {
   const keys = TAG_GUARDS[action];
   const exact = statement.Condition?.StringEquals ?? {};
-  return Object.entries(exact).some(
-    ([key, value]) => keys.test(key) && (key === 'ec2:CreateAction' ? value === 'RunInstances' : key.endsWith(`/${MANAGED_BY}`) && value === 'release-bot'),
+  return (
+    takesOverFleet(statement, action) ||
+    Object.entries(exact).some(([key, value]) => keys.test(key) && (key === 'ec2:CreateAction' ? value === 'RunInstances' : key.endsWith(`/${MANAGED_BY}`) && value === 'release-bot'))
   );
+}
+
+/**
+ * The one way onto an instance the bot did not launch: CreateTags on a server carrying every fleet
+ * tag of the catalog's service, writing only the bot's management tags, with the managed-by value.
+ */
+function takesOverFleet(statement: Statement, action: string): boolean {
+  if (action !== 'ec2:CreateTags') return false;
+  const exact = statement.Condition?.StringEquals ?? {};
+  const service = exampleService();
+  const onFleet = Object.entries(service.fleet.tags).every(([key, value]) => exact[`aws:ResourceTag/${key}`] === value);
+  const writes = statement.Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys'];
+  const onlyManagement = Array.isArray(writes) && writes.length > 0 && writes.every((key) => typeof key === 'string' && key.startsWith('release-bot:') && key !== 'release-bot:deploy-id');
+  return onFleet && onlyManagement && exact[`aws:RequestTag/${MANAGED_BY}`] === 'release-bot' && exact['aws:RequestTag/release-bot:service'] === service.name;
 }
 
 const isMutating = (action: string) => !/:(Describe|List|Get)/.test(action);
 const name = (statement: Statement) => statement.Sid ?? JSON.stringify(statement.Action);
 
 const called = actionsCalledByAdapter();
-const statements = readmePolicy();
+const statements = readmePolicy().Statement as Statement[];
 
 describe('the README’s IAM policy', () => {
   it('finds the adapter’s AWS calls by scanning its source', () => {
@@ -131,8 +141,12 @@ describe('the README’s IAM policy', () => {
     expect(called.filter(isMutating).filter((action) => !statements.some((s) => grants(s, action) && tagGuarded(s, action)))).toEqual([]);
   });
 
-  it('lets CreateTags reach existing instances only when the bot launched them', () => {
+  it('lets CreateTags reach existing instances only when the bot launched them, or to take over servers of the service\'s fleet', () => {
     const retagging = statements.filter((s) => grants(s, 'ec2:CreateTags') && !JSON.stringify(s.Condition ?? {}).includes('ec2:CreateAction'));
-    expect(retagging.map((s) => s.Condition?.StringEquals?.['aws:ResourceTag/release-bot:managed-by'])).toEqual(['release-bot']);
+    const ownInstances = retagging.filter((s) => s.Condition?.StringEquals?.['aws:ResourceTag/release-bot:managed-by'] === 'release-bot');
+    const takeOvers = retagging.filter((s) => takesOverFleet(s, 'ec2:CreateTags'));
+    expect(ownInstances).toHaveLength(1);
+    expect(takeOvers.map(name)).toEqual(['AdoptTheServiceFleet']);
+    expect(retagging).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import { AwsEmulator, type AwsEmulatorOptions } from '../../../src/sandbox/aws/e
 import { seedService, type SeededService } from '../../../src/sandbox/aws/seed.js';
 import { ManualTime } from '../../../src/sandbox/aws/time.js';
 import { exampleService } from '../../support/catalog.js';
-import { readmePolicy } from './readme-policy.js';
+import { readmePolicy } from '../../../src/sandbox/aws/readme-policy.js';
 import { rejectionOf, sdkClients } from './sdk-clients.js';
 
 const DRY_RUN_MESSAGE = 'Request would have succeeded, but DryRun flag is set.';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { emulatedAccount, type EmulatedAccount } from '../../adapters/aws/emulated-account.js';
-import { readmePolicy } from './readme-policy.js';
+import { readmePolicy } from '../../../src/sandbox/aws/readme-policy.js';
 
 let account: EmulatedAccount;
 afterEach(() => account.close());

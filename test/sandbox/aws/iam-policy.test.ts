@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdentityPolicy, type AuthorizationRequest, type PolicyDocument, type PolicyStatement } from '../../../src/sandbox/aws/iam-policy.js';
-import { readmePolicy } from './readme-policy.js';
+import { readmePolicy } from '../../../src/sandbox/aws/readme-policy.js';
 
 const INSTANCE = 'arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0';
 

@@ -1,5 +1,6 @@
 import { CreateTagsCommand, DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand, TerminateInstancesCommand, type Tag } from '@aws-sdk/client-ec2';
 import {
+  AddTagsCommand,
   DeregisterTargetsCommand,
   DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
@@ -13,7 +14,7 @@ import type { TargetGroupRecord } from '../../../src/sandbox/aws/model.js';
 import { seedService, type SeededService } from '../../../src/sandbox/aws/seed.js';
 import { ManualTime } from '../../../src/sandbox/aws/time.js';
 import { exampleService } from '../../support/catalog.js';
-import { readmePolicy } from './readme-policy.js';
+import { readmePolicy } from '../../../src/sandbox/aws/readme-policy.js';
 import { rejectionOf, sdkClients } from './sdk-clients.js';
 
 const service = exampleService();
@@ -132,6 +133,35 @@ describe('the README’s IAM policy, enforced by the emulator, through the SDK',
     expect(tagsOf(unmanagedId)).not.toHaveProperty('release-bot:managed-by');
   });
 
+  it('lets the bot take over a server carrying the service\'s fleet tags, writing exactly its management tags', async () => {
+    const takeOver = [
+      { Key: 'release-bot:managed-by', Value: 'release-bot' },
+      { Key: 'release-bot:service', Value: 'board' },
+      { Key: 'release-bot:role', Value: 'fleet' },
+    ];
+    await clients.ec2.send(new CreateTagsCommand({ Resources: [unmanagedId], Tags: takeOver }));
+    expect(tagsOf(unmanagedId)).toMatchObject({ 'release-bot:managed-by': 'release-bot', 'release-bot:service': 'board', 'release-bot:role': 'fleet' });
+  });
+
+  it('refuses a takeover of a server without the service\'s fleet tags, for another service, or writing more than the management tags', async () => {
+    const stranger = emulator.state.ec2.launch({ imageId: seeded.images[0].imageId, count: 1, tags: { service: 'chat', role: 'fleet' } }, { running: true }).instances[0].instanceId;
+    const takeOver = (service: string, extra: Tag[] = []) => [
+      { Key: 'release-bot:managed-by', Value: 'release-bot' },
+      { Key: 'release-bot:service', Value: service },
+      { Key: 'release-bot:role', Value: 'fleet' },
+      ...extra,
+    ];
+    for (const [id, tags] of [
+      [stranger, takeOver('board')],
+      [unmanagedId, takeOver('chat')],
+      [unmanagedId, takeOver('board', [{ Key: 'release-bot:deploy-id', Value: 'rl-0001' }])],
+    ] as const) {
+      expect((await rejectionOf(clients.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [...tags] })))).name).toBe('UnauthorizedOperation');
+    }
+    expect(tagsOf(stranger)).not.toHaveProperty('release-bot:managed-by');
+    expect(tagsOf(unmanagedId)).not.toHaveProperty('release-bot:managed-by');
+  });
+
   it('allows RegisterTargets and DeregisterTargets on a target group tagged for the bot and answers AccessDenied on an untagged one', async () => {
     const targets = [{ Id: managedId(), Port: 8080 }];
     await clients.elb.send(new RegisterTargetsCommand({ TargetGroupArn: httpGroup, Targets: targets }));
@@ -161,9 +191,14 @@ describe('the README’s IAM policy, enforced by the emulator, through the SDK',
     expect(emulator.requests.all().map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
   });
 
-  it('denies what the policy does not grant at all, such as ELBv2 DescribeTags', async () => {
-    const err = await rejectionOf(clients.elb.send(new DescribeTagsCommand({ ResourceArns: [httpGroup] })));
+  it('denies what the policy does not grant at all, such as tagging a target group', async () => {
+    const err = await rejectionOf(clients.elb.send(new AddTagsCommand({ ResourceArns: [untaggedGroup.targetGroupArn], Tags: [{ Key: 'release-bot:managed-by', Value: 'release-bot' }] })));
     expect(err.name).toBe('AccessDenied');
-    expect(err.message).toContain('elasticloadbalancing:DescribeTags on resource: *');
+    expect(err.message).toContain(`elasticloadbalancing:AddTags on resource: ${untaggedGroup.targetGroupArn}`);
+  });
+
+  it('lets the pre-flight check read the target groups\' tags', async () => {
+    const { TagDescriptions } = await clients.elb.send(new DescribeTagsCommand({ ResourceArns: [httpGroup] }));
+    expect(TagDescriptions?.[0].Tags).toEqual([{ Key: 'release-bot:managed-by', Value: 'release-bot' }]);
   });
 });
