@@ -62,7 +62,7 @@ const AWS_TRANSIENT_NOT_FOUND = new Set(['InvalidInstanceID.NotFound']);
 
 /** Slack Web API errors that no retry fixes (https://api.slack.com/methods/chat.postMessage#errors). */
 const SLACK_PERMANENT: Record<string, string | null> = {
-  not_in_channel: 'Invite the bot to the channel (`/invite @<bot>` in it), then try again.',
+  not_in_channel: 'Invite the bot to the channel: `/invite @<bot name>` in it.',
   channel_not_found: 'The channel ID in the catalog is wrong, or the channel is private and the bot was never invited: fix `slack.*Channel` or invite the bot.',
   is_archived: 'The channel is archived: unarchive it, or name another channel in the catalog.',
   invalid_auth: 'Slack does not accept SLACK_BOT_TOKEN: install the app again and set the new token.',

@@ -243,21 +243,12 @@ export class Runner {
   private async answerHold(deploy: StoredDeploy, hold: StepHold, answer: ActionRecord, now: number): Promise<boolean> {
     const skip = answer.action === 'skip_step';
     try {
-      await this.options.store.commitStep({
-        deployId: deploy.id,
-        expectedRevision: deploy.revision,
-        fromState: deploy.state,
-        toState: deploy.state,
-        facts: deploy.facts,
+      await this.commitInPlace(deploy, now, {
         wakeAt: now,
-        outcome: null,
-        finishedAt: null,
-        startedAt: now,
-        at: this.options.clock.now(),
         summary: `${skip ? 'skip' : 'retry'} asked by ${answer.actor}`,
-        audit: [{ actor: answer.actor, action: answer.action, reason: answer.reason, data: { state: hold.state, problem: hold.problem } }],
-        consumedActionIds: [answer.id],
-        notes: [{ type: 'hold_answered', by: answer.actor, answer: skip ? 'skip' : 'retry', reason: answer.reason, state: hold.state }],
+        audit: { actor: answer.actor, action: answer.action, reason: answer.reason, data: { state: hold.state, problem: hold.problem } },
+        note: { type: 'hold_answered', by: answer.actor, answer: skip ? 'skip' : 'retry', reason: answer.reason, state: hold.state },
+        consumed: [answer.id],
         hold: skip ? { ...hold, skipped: { by: answer.actor, reason: answer.reason ?? '' } } : null,
       });
       this.failures.delete(deploy.id);
@@ -269,8 +260,16 @@ export class Runner {
     }
   }
 
-  /** Commits a thread note and its audit entry while the deploy stays where it is. */
-  private async tellThread(deploy: StoredDeploy, now: number, what: { wakeAt: number | null; summary: string; audit: AuditEntry; note: ThreadNote; hold?: StepHold }): Promise<void> {
+  /** Commits a thread note and its audit entry while the deploy stays where it is; a note about a retry keeps an earlier question standing. */
+  private tellThread(deploy: StoredDeploy, now: number, what: { wakeAt: number | null; summary: string; audit: AuditEntry; note: ThreadNote; hold?: StepHold }): Promise<void> {
+    return this.commitInPlace(deploy, now, { ...what, consumed: [], hold: what.hold ?? deploy.hold });
+  }
+
+  private async commitInPlace(
+    deploy: StoredDeploy,
+    now: number,
+    what: { wakeAt: number | null; summary: string; audit: AuditEntry; note: ThreadNote; consumed: number[]; hold: StepHold | null },
+  ): Promise<void> {
     await this.options.store.commitStep({
       deployId: deploy.id,
       expectedRevision: deploy.revision,
@@ -284,10 +283,9 @@ export class Runner {
       at: this.options.clock.now(),
       summary: what.summary,
       audit: [what.audit],
-      consumedActionIds: [],
+      consumedActionIds: what.consumed,
       notes: [what.note],
-      // A note about a retry keeps an earlier question standing; only an answer or a step clears it.
-      hold: what.hold ?? deploy.hold,
+      hold: what.hold,
     });
   }
 

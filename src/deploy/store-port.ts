@@ -108,6 +108,11 @@ export interface DeployStore {
   markNoteSent(id: number, ts: string, at: number): Promise<void>;
   /** `mayHaveBeenPosted` false (Slack refused it, or nothing was sent) ends the note's time in flight. */
   markNoteFailed(id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void>;
+  /**
+   * Gives up on a note Slack refused for good: another note (saying so) takes its place in the
+   * thread, with the refusal and an audit entry written in the same transaction.
+   */
+  replaceNote(id: number, instead: ThreadNote, error: string, at: number, audit: AuditEntry): Promise<void>;
 
   /** Atomically takes the service's release lock, or returns who holds it. */
   acquireLock(lock: Lock): Promise<{ acquired: true } | { acquired: false; holder: Lock }>;

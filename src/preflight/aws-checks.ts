@@ -105,7 +105,8 @@ async function targetGroups(deps: AwsCheckDeps, service: ServiceConfig): Promise
   }
   const drainTimeout = service.drain?.serverTimeout ?? null;
   return service.targetGroups.map((arn) => {
-    const name = arn.split(':').pop() ?? arn;
+    // "board-http" out of "arn:…:targetgroup/board-http/6d0e…", as people name them.
+    const name = arn.split('/')[1] ?? arn;
     if (missing.includes(arn)) return failed('Target groups', `${name} does not exist in ${service.region}`, 'Fix `targetGroups` in the service catalog.');
     if (tags[arn]?.[TAG.managedBy] !== MANAGED_BY_VALUE) {
       return failed(

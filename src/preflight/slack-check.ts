@@ -29,6 +29,11 @@ export async function checkSlack(service: ServiceConfig, options: SlackCheckOpti
           { id: deployChannel, keys: 'slack.deployChannel' },
           { id: releaseChannel, keys: 'slack.releaseChannel' },
         ];
+  return checkChannels(channels, options);
+}
+
+/** The same check for chosen channels: a deploy command asks it of the channels that deploy will post in. */
+export async function checkChannels(channels: { id: string; keys: string }[], options: SlackCheckOptions): Promise<CheckLine[]> {
   let botName = options.botName;
   const nameOfBot = async (): Promise<string> => (botName ??= await askName(options.client));
 

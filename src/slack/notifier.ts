@@ -1,13 +1,16 @@
 import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import pino from 'pino';
 import type { Catalog } from '../config/catalog.js';
+import { classifyFailure } from '../deploy/failure.js';
 import type { Clock } from '../deploy/ports.js';
+import { BOT_ACTOR } from '../deploy/workflow.js';
 import type { ThreadNote } from '../deploy/records.js';
 import type { DeployStore, OutboxItem, StoredDeploy } from '../deploy/store-port.js';
 import type { Logger } from '../observability/logger.js';
 import type { SlackMessage } from './blocks/build.js';
 import { renderThreadNote } from './blocks/thread-note.js';
 import { findPosted, type PostedMark, type Where } from './find-posted.js';
+import { slackError } from './slack-errors.js';
 
 export interface NotifierOptions {
   store: DeployStore;
@@ -52,6 +55,9 @@ const noteMark = (item: OutboxItem): PostedMark => ({ event_type: NOTE_EVENT, ev
 function backoff(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
 }
+
+/** Slack refused in a way no retry fixes (not_in_channel, is_archived, …): waiting would only hold the thread back. */
+const refusedForGood = (error: unknown) => error instanceof WebAPIPlatformError && classifyFailure(slackError(error, 'posting')).kind === 'permanent';
 
 /** Slack answered and said no: nothing was posted. Any other failure (a timeout, a 5xx) may hide a post that went through. */
 const refusedBySlack = (error: unknown) => error instanceof WebAPIPlatformError || error instanceof WebAPIRateLimitedError;
@@ -202,6 +208,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
         const posted = await client.chat.postMessage({ ...destination(note, deploy), text: message.text, blocks: message.blocks, metadata: noteMark(item) });
         await store.markNoteSent(item.id, posted.ts as string, clock.now());
       } catch (error) {
+        if (item.note.type === 'announce' && refusedForGood(error)) {
+          await replaceAnnouncement(item, deploy, error, now);
+          heldBack.add(item.deployId);
+          continue;
+        }
         const failure = describeFailure(error, now);
         const mayHaveBeenPosted = posting ? !refusedBySlack(error) : item.sendingSince !== null;
         await store.markNoteFailed(item.id, failure.message, failure.retryAt ?? now + backoff(item.attempts + 1), mayHaveBeenPosted);
@@ -214,6 +225,24 @@ export function createNotifier(options: NotifierOptions): Notifier {
         logger.warn({ deployId: item.deployId, noteId: item.id, attempts: item.attempts + 1, error: failure.message }, 'thread note not delivered; will retry');
       }
     }
+  }
+
+  /**
+   * The release channel refused the announcement in a way no retry fixes (the bot was removed from
+   * it, the channel was archived): in its place the thread says so, with the fix, and the release's
+   * later notes go on. The announcement is not tried again.
+   */
+  async function replaceAnnouncement(item: OutboxItem, deploy: StoredDeploy, error: unknown, now: number): Promise<void> {
+    const refusal = slackError(error, `the release announcement in <#${destination(item.note, deploy).channel}>`);
+    const fix = classifyFailure(refusal).fix;
+    logger.error({ deployId: item.deployId, noteId: item.id, error: refusal.message }, 'Slack refused the release announcement for good; the thread says so');
+    await store.replaceNote(
+      item.id,
+      { type: 'dependency', system: 'slack', problem: refusal.message, action: `The release announcement was not posted and will not be tried again; the changelog is in this thread.${fix ? ` ${fix}` : ''}` },
+      refusal.message,
+      now,
+      { actor: BOT_ACTOR, action: 'announcement_not_posted', reason: refusal.message },
+    );
   }
 
   async function pass(): Promise<void> {

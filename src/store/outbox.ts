@@ -63,3 +63,11 @@ export async function markNoteFailed(sql: Sql, id: number, error: string, nextAt
     id,
   ]);
 }
+
+/** Puts another note in this one's place in its thread, due now; the refusal that caused it stays on record. */
+export async function replaceNote(sql: Sql, id: number, instead: ThreadNote, error: string, at: number): Promise<{ deployId: string }> {
+  const row = await sql.get<{ deploy_id: string }>('SELECT deploy_id FROM outbox WHERE id = ? AND sent_at IS NULL', [id]);
+  if (!row) throw new Error(`outbox note ${id} does not exist or was sent`);
+  await sql.run('UPDATE outbox SET note = ?, attempts = 0, last_error = ?, next_attempt_at = ?, sending_since = NULL WHERE id = ?', [JSON.stringify(instead), error, at, id]);
+  return { deployId: row.deploy_id };
+}

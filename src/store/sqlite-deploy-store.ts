@@ -1,4 +1,4 @@
-import type { ActionKind, ActionRecord, AuditRecord, StepRecord } from '../deploy/records.js';
+import type { ActionKind, ActionRecord, AuditRecord, StepRecord, ThreadNote } from '../deploy/records.js';
 import type { AuditEntry, DeployStore, Lock, NewDeploy, OutboxItem, StepCommit, StoredDeploy } from '../deploy/store-port.js';
 import * as actions from './actions.js';
 import { insertAudit, listAudit } from './audit.js';
@@ -84,6 +84,13 @@ export class SqliteDeployStore implements DeployStore {
 
   markNoteFailed(id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void> {
     return this.conn.serial((sql) => outbox.markNoteFailed(sql, id, error, nextAttemptAt, mayHaveBeenPosted));
+  }
+
+  replaceNote(id: number, instead: ThreadNote, error: string, at: number, audit: AuditEntry): Promise<void> {
+    return this.conn.transaction(async (sql) => {
+      const { deployId } = await outbox.replaceNote(sql, id, instead, error, at);
+      await insertAudit(sql, deployId, audit, at);
+    });
   }
 
   acquireLock(lock: Lock): Promise<{ acquired: true } | { acquired: false; holder: Lock }> {

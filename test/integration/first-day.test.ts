@@ -85,6 +85,21 @@ describe('the first release of a fleet the bot did not launch', () => {
     expect(trail).toEqual([{ actor: USERS.approver, action: 'fleet_taken_over', reason: 'first release with the bot', data: JSON.stringify({ instanceIds: ids }) }]);
   });
 
+  it('refuses a release, and a pre-release, while the bot is not in the channels they would post in, with the /invite to type', async () => {
+    await start();
+    world.slack.workspace.setBotMember('C0RELEASE1', false);
+    await world.command(USERS.approver, 'board 1.1.0 --adopt-fleet --reason first release with the bot', '/release');
+    const refusal = await waitFor(() => world.ephemeralTexts(USERS.approver).find((e) => e.includes('not in <#C0RELEASE1>')), 10_000, 'the refusal');
+    expect(refusal).toContain('/invite @');
+    expect(world.emulator.requests.calls('CreateTags')).toHaveLength(0);
+
+    world.slack.workspace.setBotMember('C0DEPLOYS1', false);
+    await world.command(USERS.deployer, 'board 1.1.0');
+    await waitFor(() => world.ephemeralTexts(USERS.deployer).some((e) => e.includes('not in <#C0DEPLOYS1>')), 10_000, 'the pre-release refusal');
+    expect(world.parents()).toHaveLength(0);
+    expect(world.emulator.requests.calls('RunInstances')).toHaveLength(0);
+  });
+
   it('names the unmanaged fleet and its fix in /release check, changing nothing', async () => {
     await start();
     await world.command(USERS.approver, 'check board', '/release');

@@ -1,46 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../src/config/catalog.js';
 import { checkPrometheus } from '../../src/preflight/prometheus-check.js';
-import { startFakePrometheus, type FakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
-import type { TargetGroup } from '../../src/sandbox/prometheus/targets.js';
-import { startBoardExporter, type BoardExporter } from '../adapters/prometheus/board-exporter.js';
+import { instance, labelOf, scrapedExporters } from '../adapters/prometheus/scraped-exporters.js';
 import { serviceWith } from '../support/catalog.js';
 
 const service = serviceWith({});
 const withPrometheus = (settings: Partial<ServiceConfig['prometheus']>): ServiceConfig => serviceWith({ prometheus: { ...service.prometheus, ...settings } });
-const instance = (n: number) => ({ instanceId: `i-00${n}`, privateIp: `10.0.0.${n}` });
-const labelOf = (n: number) => `10.0.0.${n}:9100`;
+const world = scrapedExporters();
+const { serve, scrape } = world;
 
-let prometheus: FakePrometheus;
-let exporters: BoardExporter[];
-let groups: TargetGroup[];
-
-beforeEach(async () => {
-  prometheus = await startFakePrometheus({ scrapeIntervalMs: 3_600_000 });
-  exporters = [];
-  groups = [];
-});
-afterEach(async () => {
-  await prometheus.close();
-  await Promise.all(exporters.map((e) => e.close()));
-});
-
-/** A board server's exporter that Prometheus scrapes under the given `instance` label. */
-async function serve(instanceLabel: string, boards: number, labels: Record<string, string> = {}): Promise<BoardExporter> {
-  const exporter = await startBoardExporter(boards);
-  exporters.push(exporter);
-  groups.push({ targets: [exporter.address], labels: { instance: instanceLabel, ...labels } });
-  return exporter;
-}
-
-async function scrape(): Promise<void> {
-  prometheus.setTargets(groups);
-  await prometheus.scrapeNow();
-}
-
-const check = (s: ServiceConfig, instances: { instanceId: string; privateIp?: string }[] = [instance(1), instance(2), instance(3), instance(4)]) => checkPrometheus(s, instances, { baseUrl: prometheus.url, timeoutMs: 2_000 });
+const check = (s: ServiceConfig, instances: { instanceId: string; privateIp?: string }[] = [instance(1), instance(2), instance(3), instance(4)]) => checkPrometheus(s, instances, { baseUrl: world.prometheus.url, timeoutMs: 2_000 });
 
 describe('Prometheus check', () => {
   it('passes with one series per server and up = 1, and counts the open boards', async () => {
@@ -49,7 +20,7 @@ describe('Prometheus check', () => {
 
     expect(await check(service)).toEqual([{ area: 'Prometheus', status: 'ok', detail: '4 servers, one series each, up = 1; 123 boards open', fix: null }]);
     // Exactly what a release asks: the catalog's two queries.
-    expect(prometheus.queries.map((q) => q.query)).toEqual([
+    expect(world.prometheus.queries.map((q) => q.query)).toEqual([
       expect.stringMatching(/^up\{instance=~"10\\\\\.0/),
       expect.stringMatching(/^sum by \(instance\) \(rtb_spaces_count/),
     ]);
@@ -65,7 +36,7 @@ describe('Prometheus check', () => {
     const [line] = await check(service, []);
     expect(line.status).toBe('warning');
     expect(line.detail).toContain('no fleet instance');
-    expect(prometheus.queries).toEqual([]);
+    expect(world.prometheus.queries).toEqual([]);
   });
 
   it('fails a board count query that returns no series, naming the instances, the label value and prometheus.query', async () => {
@@ -174,7 +145,7 @@ describe('Prometheus check', () => {
     expect(lines[0].status).toBe('failed');
     expect(lines[0].detail).toContain('i-001, i-002 all appear as instance="board:9100"');
     expect(lines[0].fix).toContain('prometheus.instanceValue');
-    expect(prometheus.queries).toEqual([]);
+    expect(world.prometheus.queries).toEqual([]);
   });
 
   it('fails a server without a private IP, which the default instanceValue needs, and checks the rest', async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseFacts } from '../../src/deploy/release/facts.js';
 import type { StoredDeploy } from '../../src/deploy/store-port.js';
 import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
-import { FORCE_REASON_CALLBACK } from '../../src/slack/blocks/reason-modal.js';
+import { HOLD_ACTIONS } from '../../src/slack/blocks/hold.js';
+import { FORCE_REASON_CALLBACK, SKIP_REASON_CALLBACK } from '../../src/slack/blocks/reason-modal.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
 import { ROLES, startSlackHarness, type Role, type SlackHarness } from '../support/slack-harness.js';
 
@@ -28,6 +29,13 @@ const paused = (kind: 'user' | 'unknown'): Partial<ReleaseFacts> => ({
 });
 const press = (actionId: string) => (h: SlackHarness, user: string, deploy: StoredDeploy | undefined) => h.answerTo(user, () => h.click(user, actionId, deploy!.id));
 const oneMoreAction = (before: Snapshot, after: Snapshot) => expect(after.actions).toBe(before.actions + 1);
+/** Skip asks why in a dialog; its submission records the answer. */
+const skipWithReason = async (h: SlackHarness, user: string, deploy: StoredDeploy | undefined) => {
+  const told = await press(HOLD_ACTIONS.skip)(h, user, deploy);
+  if (!told.startsWith(`dialog ${SKIP_REASON_CALLBACK}`)) return told;
+  const submitted = await h.submitReason(user, SKIP_REASON_CALLBACK, deploy!.id, 'terminated by hand in the console');
+  return submitted.body === '' ? 'Recorded with a reason' : submitted.body;
+};
 
 const releaserOnly = { allowed: ['releaser'] as Role[], refusal: /not allowed to release board.*access\.release.*<!subteam\^S0RELEASERS>/ };
 const approverOnly = { allowed: ['approver'] as Role[], refusal: /not allowed to approve or reject board.*access\.approve.*<!subteam\^S0APPROVERS>/ };
@@ -51,6 +59,14 @@ const ROWS: Row[] = [
       expect(after.deploys).toHaveLength(before.deploys.length + 1);
       expect(after.lock).toMatch(/^rl-made/);
     },
+  },
+  {
+    action: '/release check board',
+    allowed: ['deployer', 'approver', 'releaser'],
+    refusal: /not allowed to check board.*access\.deploy or access\.approve or access\.release/,
+    attempt: (h, user) => h.answerTo(user, () => h.command(user, 'check board', '/release')),
+    done: /Pre-flight check of board: all 1 checks ok/,
+    changed: (before, after) => expect(after.preflightRuns).toBe(before.preflightRuns + 1),
   },
   { action: 'Approve', ...approverOnly, setup: (h) => h.prerelease(), attempt: press(PRERELEASE_ACTIONS.approve), done: /Approval recorded/, changed: oneMoreAction },
   { action: 'Reject', ...approverOnly, setup: (h) => h.prerelease(), attempt: press(PRERELEASE_ACTIONS.reject), done: /Rejection recorded/, changed: oneMoreAction },
@@ -83,6 +99,18 @@ const ROWS: Row[] = [
     changed: oneMoreAction,
   },
   { action: 'Rollback', ...releaserOnly, setup: (h) => h.release('draining'), attempt: press(RELEASE_ACTIONS.rollback), done: /Rollback recorded/, changed: oneMoreAction },
+  { action: 'Retry (a stopped release)', ...releaserOnly, setup: async (h) => h.stop(await h.release('retiring')), attempt: press(HOLD_ACTIONS.retry), done: /Retry recorded/, changed: oneMoreAction },
+  { action: 'Skip (a stopped release)', ...releaserOnly, setup: async (h) => h.stop(await h.release('retiring')), attempt: skipWithReason, done: /Recorded with a reason/, changed: oneMoreAction },
+  {
+    action: 'Retry (a stopped pre-release)',
+    allowed: ['deployer', 'approver'],
+    refusal: /not allowed to retry a step of board.*access\.deploy or access\.approve/,
+    setup: async (h) => h.stop(await h.prerelease('launching'), { skip: null }),
+    attempt: press(HOLD_ACTIONS.retry),
+    done: /Retry recorded/,
+    changed: oneMoreAction,
+  },
+  { action: 'Skip (a stopped pre-release)', ...approverOnly, setup: async (h) => h.stop(await h.prerelease('rolling_back')), attempt: skipWithReason, done: /Recorded with a reason/, changed: oneMoreAction },
   {
     action: 'Retry Jira',
     ...releaserOnly,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredDeploy } from '../../src/deploy/store-port.js';
+import { HOLD_ACTIONS } from '../../src/slack/blocks/hold.js';
 import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { APPROVE_REASON_CALLBACK, FORCE_REASON_CALLBACK } from '../../src/slack/blocks/reason-modal.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
@@ -47,6 +48,10 @@ const CLICKS: Click[] = [
   { case: 'Rollback once the old servers are being retired', user: releaser, action: RELEASE_ACTIONS.rollback, value: id((h) => h.release('announcing')), told: /old servers are gone.*\/release board 1\.0\.0/ },
   { case: 'Approve on a rejected pre-release', user: approver, action: PRERELEASE_ACTIONS.approve, value: id((h) => h.prerelease('soaking', {}, 'rejected')), told: /has ended \(rejected\).*\/prerelease board <version>/ },
   { case: 'Pause on a released release', user: releaser, action: RELEASE_ACTIONS.pause, value: id((h) => h.release('draining', {}, 'released')), told: /has ended \(released\).*\/release board/ },
+  { case: 'Retry on a release that is not stopped', user: releaser, action: HOLD_ACTIONS.retry, value: id((h) => h.release('draining')), told: /not stopped on a failure.*watch the thread/ },
+  { case: 'Skip where skipping is not safe', user: releaser, action: HOLD_ACTIONS.skip, value: id(async (h) => h.stop(await h.release('registering'), { skip: null, operation: 'RegisterTargets' })), told: /Skipping the registering step is not safe.*Retry, or roll back/ },
+  { case: 'Retry on a pre-release that has ended', user: approver, action: HOLD_ACTIONS.retry, value: id((h) => h.prerelease('soaking', {}, 'rejected')), told: /has ended \(rejected\).*Nothing to retry or skip/ },
+  { case: 'Pause on a release stopped on a failure', user: releaser, action: RELEASE_ACTIONS.pause, value: id(async (h) => h.stop(await h.release('retiring'))), told: /already stopped, waiting for an answer.*Retry, Skip where offered, or Rollback/ },
   { case: 'Retry Jira when every issue was closed', user: releaser, action: RELEASE_ACTIONS.jiraRetry, value: id((h) => h.release('done', { jira: { attempted: true, results: [{ key: 'BOARD-1', transitioned: true, commented: true, problem: null }], fixVersion: 'board-1.1.0', problem: null } }, 'released')), told: /already closed.*Nothing to retry/ },
 ];
 

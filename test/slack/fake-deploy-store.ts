@@ -1,4 +1,4 @@
-import type { ActionRecord, AuditRecord, StepRecord } from '../../src/deploy/records.js';
+import type { ActionRecord, AuditRecord, StepRecord, ThreadNote } from '../../src/deploy/records.js';
 import {
   StaleWriteError,
   type AuditEntry,
@@ -156,6 +156,12 @@ export class FakeDeployStore implements DeployStore {
   async markNoteFailed(id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void> {
     const note = this.note(id);
     Object.assign(note, { attempts: note.attempts + 1, lastError: error, nextAttemptAt, sendingSince: mayHaveBeenPosted ? note.sendingSince : null });
+  }
+
+  async replaceNote(id: number, instead: ThreadNote, error: string, at: number, audit: AuditEntry): Promise<void> {
+    const note = this.note(id);
+    Object.assign(note, { note: clone(instead), attempts: 0, lastError: error, nextAttemptAt: at, sendingSince: null });
+    await this.appendAudit(note.deployId, audit, at);
   }
 
   async acquireLock(lock: Lock): Promise<{ acquired: true } | { acquired: false; holder: Lock }> {

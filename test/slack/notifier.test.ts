@@ -340,19 +340,42 @@ describe('notifier', () => {
     expect(JSON.stringify(slack.workspace.messages(RELEASE_CHANNEL)[0].blocks)).toContain('<https://acme.slack.com/archives/C0DEPLOYS1/p1|The release thread>');
   });
 
-  it('holds back the notes after an announcement Slack refused, so the thread never gets ahead of it', async () => {
+  it('holds back the notes after an announcement Slack could not take yet, so the thread never gets ahead of it', async () => {
+    await newDeploy();
+    await step('pr-0001', 'released', [text('before')]);
+    await notifier.flush();
+    await step('pr-0001', 'announcing', [announce(), text('after')]);
+    slack.rateLimit('chat.postMessage', 1, 30);
+
+    await notifier.flush();
+    expect(await threadTexts('pr-0001')).toEqual(['before']);
+    expect(store.outbox).toMatchObject([{ sentAt: expect.any(Number) }, { sentAt: null, attempts: 1, lastError: 'ratelimited, retry after 30s' }, { sentAt: null, attempts: 0 }]);
+
+    clock.advance(31_000);
+    await notifier.flush();
+    expect(await threadTexts('pr-0001')).toEqual(['before', 'after']);
+    expect(slack.workspace.messages(RELEASE_CHANNEL)).toHaveLength(1);
+  });
+
+  it.each([
+    ['the bot was removed from it', 'not_in_channel', RELEASE_CHANNEL, (s: FakeSlack) => s.workspace.setBotMember(RELEASE_CHANNEL, false)],
+    ['it does not exist', 'channel_not_found', 'C0NOWHERE1', () => undefined],
+  ])('says in the thread, in the announcement\'s place, that the release channel refused it for good (%s), and goes on', async (_why, code, channel, refuse) => {
     await notifier.stop();
-    notifier = notifierFor({ ...exampleService(), slack: { deployChannel: CHANNEL, releaseChannel: 'C0NOWHERE1' } });
+    notifier = notifierFor({ ...exampleService(), slack: { deployChannel: CHANNEL, releaseChannel: channel } });
+    refuse(slack);
     await newDeploy();
     await step('pr-0001', 'announcing', [text('before'), announce(), text('after')]);
 
-    await notifier.flush();
+    for (let pass = 0; pass < 3; pass++) await notifier.flush();
 
-    expect(await threadTexts('pr-0001')).toEqual(['before']);
-    expect(store.outbox).toMatchObject([
-      { sentAt: expect.any(Number) },
-      { sentAt: null, attempts: 1, lastError: 'channel_not_found' },
-      { sentAt: null, attempts: 0 },
-    ]);
+    const thread = await threadTexts('pr-0001');
+    expect(thread).toHaveLength(3);
+    expect(thread[0]).toBe('before');
+    expect(thread[1]).toContain(`⚠️ *Slack:* Slack refused the release announcement in &lt;#${channel}&gt;: ${code}`);
+    expect(thread[1]).toContain('*What I did:* The release announcement was not posted and will not be tried again; the changelog is in this thread.');
+    expect(thread[2]).toBe('after');
+    expect(slack.workspace.calls('chat.postMessage').filter((c) => c.args.channel === channel)).toHaveLength(1);
+    expect((await store.audit({ deployId: 'pr-0001' })).map((a) => a.action)).toContain('announcement_not_posted');
   });
 });

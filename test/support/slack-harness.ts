@@ -7,6 +7,7 @@ import { initialReleaseFacts, type ReleaseFacts } from '../../src/deploy/release
 import type { StoredDeploy } from '../../src/deploy/store-port.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Preflight } from '../../src/preflight/preflight.js';
+import type { StepHold } from '../../src/deploy/records.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { blockActionsBody, signSlackRequest, slashCommandBody, viewSubmissionBody } from '../../src/sandbox/slack/signing.js';
 import { startFakeSlack } from '../../src/sandbox/slack/server.js';
@@ -171,6 +172,43 @@ export async function startSlackHarness() {
         ...patch,
       };
       return seed('release', state, facts as unknown as Record<string, unknown>, finished);
+    },
+
+    /** The deploy stopped on a failed step, as the runner leaves it, waiting for Retry, Skip or Rollback. */
+    async stop(deploy: StoredDeploy, hold: Partial<StepHold> = {}) {
+      const at = clock.now();
+      return store.commitStep({
+        deployId: deploy.id,
+        expectedRevision: deploy.revision,
+        fromState: deploy.state,
+        toState: deploy.state,
+        facts: deploy.facts,
+        wakeAt: null,
+        outcome: null,
+        finishedAt: null,
+        startedAt: at,
+        at,
+        summary: 'stopped',
+        audit: [],
+        consumedActionIds: [],
+        notes: [],
+        hold: {
+          state: deploy.state,
+          kind: 'permanent',
+          system: 'aws',
+          code: 'UnauthorizedOperation',
+          operation: 'TerminateInstances',
+          problem: 'AWS TerminateInstances failed with UnauthorizedOperation (HTTP 403)',
+          fix: null,
+          since: at,
+          at,
+          attempts: 1,
+          skip: 'Leave the servers running.',
+          rollback: null,
+          skipped: null,
+          ...hold,
+        },
+      });
     },
 
     command(user: string, text: string, command: string) {

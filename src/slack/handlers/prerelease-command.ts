@@ -6,6 +6,7 @@ import { renderPrereleaseList } from '../blocks/prerelease-list.js';
 import { renderUserError } from '../blocks/user-error.js';
 import type { SlackDeps } from '../deps.js';
 import { ackTimer } from './ack-timer.js';
+import { channelRefusal } from './channel-check.js';
 import { answer, threadLink } from './reply.js';
 
 export function registerPrereleaseCommand(app: App, deps: SlackDeps): void {
@@ -31,6 +32,8 @@ export function registerPrereleaseCommand(app: App, deps: SlackDeps): void {
           const link = await threadLink(client, plan.existing);
           return answer(respond, renderUserError(plan.problem, plan.valid + link));
         }
+        const refused = await channelRefusal(client, plan.service, 'deploy');
+        if (refused) return answer(respond, refused);
         const now = deps.clock.now();
         const deploy = await deps.store.createDeploy(
           {

@@ -15,6 +15,7 @@ import { renderPreflightReport } from '../blocks/preflight-report.js';
 import { renderUserError } from '../blocks/user-error.js';
 import type { SlackDeps } from '../deps.js';
 import { ackTimer } from './ack-timer.js';
+import { channelRefusal } from './channel-check.js';
 import { answer, threadLink } from './reply.js';
 
 /**
@@ -76,6 +77,8 @@ export function registerReleaseCommand(app: App, deps: SlackDeps): void {
       await perService(request.service, async () => {
         const proposal = await planRelease(deps, request, command.user_id, now);
         if (!proposal.ok) return answer(respond, renderUserError(proposal.problem, proposal.valid + (await threadLink(client, proposal.existing))));
+        const refused = await channelRefusal(client, proposal.service, 'deploy and release');
+        if (refused) return answer(respond, refused);
         const id = deps.newDeployId('release');
         const lock = await deps.store.acquireLock({ service: proposal.service.name, deployId: id, holder: command.user_id, reason: `release of ${proposal.version}`, since: now });
         if (!lock.acquired) return answer(respond, renderUserError(`A release of ${proposal.service.name} is already under way (${lock.holder.reason}).`, 'One release per service at a time.'));

@@ -1,48 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createPrometheusBoardCounts } from '../../../src/adapters/prometheus/board-counts.js';
 import type { ServiceConfig } from '../../../src/config/catalog.js';
 import type { BoardCount } from '../../../src/deploy/ports.js';
-import { startFakePrometheus, type FakePrometheus } from '../../../src/sandbox/prometheus/fake-prometheus.js';
-import type { TargetGroup } from '../../../src/sandbox/prometheus/targets.js';
+import type { FakePrometheus } from '../../../src/sandbox/prometheus/fake-prometheus.js';
+import { instance, labelOf, scrapedExporters } from './scraped-exporters.js';
 import { serviceWith } from '../../support/catalog.js';
-import { startBoardExporter, type BoardExporter } from './board-exporter.js';
 
 const service = serviceWith({});
 const withPrometheus = (settings: Partial<ServiceConfig['prometheus']>): ServiceConfig => serviceWith({ prometheus: { ...service.prometheus, ...settings } });
 
-const instance = (n: number) => ({ instanceId: `i-00${n}`, privateIp: `10.0.0.${n}` });
-const labelOf = (n: number) => `10.0.0.${n}:9100`;
+const world = scrapedExporters();
+const { serve, scrape } = world;
 
-let prometheus: FakePrometheus;
-let exporters: BoardExporter[];
-let groups: TargetGroup[];
-
-beforeEach(async () => {
-  // Scrapes happen when a test says so, never behind its back.
-  prometheus = await startFakePrometheus({ scrapeIntervalMs: 3_600_000 });
-  exporters = [];
-  groups = [];
-});
-afterEach(async () => {
-  await prometheus.close();
-  await Promise.all(exporters.map((e) => e.close()));
-});
-
-async function serve(instanceLabel: string, boards: number | null, labels: Record<string, string> = {}): Promise<BoardExporter> {
-  const exporter = await startBoardExporter(boards);
-  exporters.push(exporter);
-  groups.push({ targets: [exporter.address], labels: { instance: instanceLabel, ...labels } });
-  return exporter;
-}
-
-async function scrape(): Promise<void> {
-  prometheus.setTargets(groups);
-  await prometheus.scrapeNow();
-}
-
-const adapter = (timeoutMs?: number) => createPrometheusBoardCounts({ baseUrl: prometheus.url, timeoutMs });
+const adapter = (timeoutMs?: number) => createPrometheusBoardCounts({ baseUrl: world.prometheus.url, timeoutMs });
 
 function unknownReasons(counts: BoardCount[]): Record<string, string> {
   return Object.fromEntries(counts.map((c) => [c.instanceId, c.boards === null ? c.unknown : `boards ${c.boards}`]));
@@ -67,13 +39,13 @@ describe('Prometheus board counts', () => {
   it('posts both catalog queries with the instances as an escaped regex alternation', async () => {
     await adapter().read(service, [instance(1), instance(2)]);
 
-    expect(prometheus.queries).toEqual(
+    expect(world.prometheus.queries).toEqual(
       expect.arrayContaining([
         { method: 'POST', query: 'up{instance=~"10\\\\.0\\\\.0\\\\.1:9100|10\\\\.0\\\\.0\\\\.2:9100"}' },
         { method: 'POST', query: 'sum by (instance) (rtb_spaces_count{instance=~"10\\\\.0\\\\.0\\\\.1:9100|10\\\\.0\\\\.0\\\\.2:9100"})' },
       ]),
     );
-    expect(prometheus.queries).toHaveLength(2);
+    expect(world.prometheus.queries).toHaveLength(2);
   });
 
   it('never credits the series of a look-alike address to an instance', async () => {
@@ -224,7 +196,7 @@ describe('Prometheus board counts', () => {
       { instanceId: 'i-001', boards: 7 },
       { instanceId: 'i-pending', boards: null, unknown: 'i-pending has no private IP, which prometheus.instanceValue "{privateIp}:9100" needs' },
     ]);
-    expect(prometheus.queries.every((q) => q.query.includes('10\\\\.0\\\\.0\\\\.1:9100"'))).toBe(true);
+    expect(world.prometheus.queries.every((q) => q.query.includes('10\\\\.0\\\\.0\\\\.1:9100"'))).toBe(true);
   });
 
   it('reports instances that share one label value as unknown rather than crediting both', async () => {
@@ -237,7 +209,7 @@ describe('Prometheus board counts', () => {
       'i-001': 'board names several instances (i-001, i-002); prometheus.instanceValue must tell them apart',
       'i-002': 'board names several instances (i-001, i-002); prometheus.instanceValue must tell them apart',
     });
-    expect(prometheus.queries).toEqual([]);
+    expect(world.prometheus.queries).toEqual([]);
   });
 
   it('reports a placeholder the catalog does not know as unknown', async () => {
@@ -250,12 +222,12 @@ describe('Prometheus board counts', () => {
     const [count] = await adapter().read(withPrometheus({ upQuery: 'up{instance=~{instances}}' }), [instance(1)]);
 
     expect(count).toMatchObject({ boards: null, unknown: expect.stringMatching(/^Prometheus query failed: prometheus.upQuery has \{instances\} outside a quoted label matcher/) });
-    expect(prometheus.queries).toEqual([]);
+    expect(world.prometheus.queries).toEqual([]);
   });
 
   it('asks nothing for no instances', async () => {
     expect(await adapter().read(service, [])).toEqual([]);
-    expect(prometheus.queries).toEqual([]);
+    expect(world.prometheus.queries).toEqual([]);
   });
 });
 
@@ -281,7 +253,7 @@ describe('Prometheus board counts when the query fails', () => {
     fault('a vector with a malformed sample', (p) => p.garbageNext(1, { body: '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,5]}]}}' }), /malformed vector at result\.0\.value\.1/),
     fault('a success body under an error status', (p) => p.garbageNext(1, { status: 500, body: '{"status":"success","data":{"resultType":"vector","result":[]}}' }), /Prometheus answered HTTP 500 \(/),
   ])('reports every instance as unknown on $name', async ({ cause, reason }) => {
-    cause(prometheus);
+    cause(world.prometheus);
 
     const counts = await adapter().read(service, [instance(1), instance(2)]);
 
@@ -291,7 +263,7 @@ describe('Prometheus board counts when the query fails', () => {
   });
 
   it('reports every instance as unknown when Prometheus does not answer in time', async () => {
-    prometheus.hangNext(1);
+    world.prometheus.hangNext(1);
 
     const counts = await adapter(200).read(service, [instance(1), instance(2)]);
 
@@ -302,7 +274,7 @@ describe('Prometheus board counts when the query fails', () => {
   });
 
   it('reads again once Prometheus recovers', async () => {
-    prometheus.failNext(2);
+    world.prometheus.failNext(2);
     expect((await adapter().read(service, [instance(1)]))[0].boards).toBeNull();
 
     expect(await adapter().read(service, [instance(1)])).toEqual([{ instanceId: 'i-001', boards: 7 }]);
