@@ -100,6 +100,16 @@ describe('the first release of a fleet the bot did not launch', () => {
     expect(world.emulator.requests.calls('RunInstances')).toHaveLength(0);
   });
 
+  it('logs the cheap part of the pre-flight check at start-up, naming the unmanaged fleet and its fix', async () => {
+    world = await startWorld({ catalog: fastRelease, boards: { initialBoards: 30 }, unmanagedFleet: true });
+    await world.startChild();
+    const logged = await waitFor(() => world.childLog().split('\n').find((l) => l.includes('pre-flight check of board')), 30_000, 'the start-up check in the log');
+    const entry = JSON.parse(logged) as { level: number; msg: string; problems: { area: string; status: string; fix: string }[] };
+    expect(entry.msg).toMatch(/^pre-flight check of board: 1 failed, \d+ warnings?, \d+ ok; run `npm run preflight -- board` for the full check$/);
+    expect(entry.problems.filter((p) => p.status === 'failed')).toEqual([expect.objectContaining({ area: 'Fleet', fix: expect.stringContaining('aws ec2 create-tags --region eu-west-1') })]);
+    expect(world.emulator.requests.all().filter((c) => c.errorCode === 'DryRunOperation')).toEqual([]);
+  });
+
   it('names the unmanaged fleet and its fix in /release check, changing nothing', async () => {
     await start();
     await world.command(USERS.approver, 'check board', '/release');
