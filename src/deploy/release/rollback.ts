@@ -1,7 +1,7 @@
 import { planDrain } from '../drain.js';
 import { BOT_ACTOR } from '../workflow.js';
 import type { ReleaseFacts } from './facts.js';
-import { drainPolicy, freshServer, instancePoll, knownTotal, pause, sendHooks, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './workflow.js';
+import { drainPolicy, freshServer, instancePoll, knownTotal, pause, sendHooks, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './release-step.js';
 
 /**
  * Rolling back moves users back to the old servers while they are warm: register them again,
