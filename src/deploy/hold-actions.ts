@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../config/catalog.js';
 import { checkAccess, checkAnyAccess } from './access.js';
 import type { Directory } from './ports.js';
 import type { ActionKind } from './records.js';
+import { HOLD_ANSWERS } from './runner.js';
 import type { DeployStore, StoredDeploy } from './store-port.js';
 
 export type HoldAnswer = Extract<ActionKind, 'retry_step' | 'skip_step'>;
@@ -9,9 +10,6 @@ export type HoldAnswer = Extract<ActionKind, 'retry_step' | 'skip_step'>;
 export type HoldAnswerCheck = { ok: true } | { ok: false; problem: string; valid: string; needsReason?: boolean };
 
 const refuse = (problem: string, valid: string, needsReason?: boolean): HoldAnswerCheck => ({ ok: false, problem, valid, needsReason });
-
-/** Anything that answers a stopped step; the runner takes the first. */
-const ANSWERS: ReadonlySet<string> = new Set(['retry_step', 'skip_step', 'rollback', 'reject']);
 
 /**
  * Decides whether Retry or Skip on a stopped deploy may be recorded. A release's answers need a
@@ -40,7 +38,7 @@ export async function checkHoldAnswer(input: {
         : await checkAnyAccess(service, ['deploy', 'approve'], 'retry a step of', actor, input.directory);
   if (!access.allowed) return refuse(access.problem, access.valid);
   const pending = await input.store.pendingActions(deploy.id);
-  if (pending.some((p) => ANSWERS.has(p.action))) return refuse('Someone already answered; the answer is being carried out.', 'Watch the thread; nothing more is needed.');
+  if (pending.some((p) => HOLD_ANSWERS.has(p.action))) return refuse('Someone already answered; the answer is being carried out.', 'Watch the thread; nothing more is needed.');
   if (action === 'skip_step') {
     if (!hold.skip) return refuse(`Skipping the ${hold.state.replace('_', ' ')} step is not safe: it would leave users or servers in a state nobody chose.`, 'Fix the cause and press Retry, or roll back.');
     if (!input.reason || input.reason.trim().length < 3) return refuse(`Skipping: ${hold.skip}`, 'Give a reason (at least 3 characters) in the dialog.', true);

@@ -89,6 +89,13 @@ export interface StepRecord {
   summary: string | null;
 }
 
+/** Servers a person chose, with Skip, not to terminate after the termination was refused. */
+export interface LeftRunning {
+  instanceIds: string[];
+  by: string;
+  reason: string;
+}
+
 /** What a workflow asks to say in the deploy's thread; rendered to Block Kit by src/slack. */
 export type ThreadNote =
   | { type: 'requested'; by: string; version: string; imageId: string; canaries: number }
@@ -103,7 +110,7 @@ export type ThreadNote =
   | { type: 'unhealthy'; targets: TargetHealth[]; action: string }
   | { type: 'decision'; decision: 'approved' | 'rejected' | 'auto_approved' | 'auto_rollback'; by: string; reason: string | null; soakedMs: number }
   | { type: 'extended'; by: string; reason: string | null; minSoakEndsAt: number }
-  | { type: 'removed'; instanceIds: string[]; leftRunning?: { instanceIds: string[]; by: string; reason: string } }
+  | { type: 'removed'; instanceIds: string[]; leftRunning?: LeftRunning }
   | { type: 'failed'; problem: string; action: string }
   | { type: 'text'; text: string }
   | { type: 'release_started'; by: string; fleetSize: number; launching: number; adopted: string[]; windowOverride: { by: string; reason: string } | null; overrideReason: string | null }
@@ -116,7 +123,7 @@ export type ThreadNote =
   | { type: 'paused'; by: string; reason: string | null }
   | { type: 'cancelled'; by: string }
   | { type: 'resumed'; by: string; reason: string | null }
-  | { type: 'retired'; terminated: string[]; warmUntil: number | null; leftRunning?: { instanceIds: string[]; by: string; reason: string } }
+  | { type: 'retired'; terminated: string[]; warmUntil: number | null; leftRunning?: LeftRunning }
   | { type: 'jira'; results: TicketResult[]; fixVersion: string | null; problem: string | null }
   | { type: 'rollback'; by: string; reason: string | null; from: string; oldWarm: boolean }
   | { type: 'released'; version: string; durationMs: number; waves: number; boardsMoved: number }

@@ -25,7 +25,7 @@ export interface RunnerOptions {
 export const DEFAULT_ASK_AFTER_MS = 15 * 60_000;
 
 /** The answers a stopped deploy waits for; any other action waits until one of these came. */
-const HOLD_ANSWERS: ReadonlySet<ActionRecord['action']> = new Set(['retry_step', 'skip_step', 'rollback', 'reject']);
+export const HOLD_ANSWERS: ReadonlySet<ActionRecord['action']> = new Set(['retry_step', 'skip_step', 'rollback', 'reject']);
 
 const defaultRetryDelay = (failures: number) => Math.min(5 * 60_000, 5_000 * 2 ** Math.min(failures - 1, 6));
 

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../config/catalog.js';
 import type { Failure } from './failure.js';
-import type { ActionRecord, DeployKind, Outcome, ThreadNote } from './records.js';
+import type { ActionRecord, DeployKind, LeftRunning, Outcome, ThreadNote } from './records.js';
 import type { AuditEntry, StoredDeploy } from './store-port.js';
 
 export interface StepContext<F> {
@@ -48,3 +48,12 @@ export interface Workflow<F = unknown> {
 }
 
 export const BOT_ACTOR = 'release-bot';
+
+/**
+ * Skip on a refused termination: the servers stay running, named in the thread with who chose it
+ * and why, and the audit entry saying so. Null when there was no Skip (or nothing to terminate).
+ */
+export function leftRunning(skip: StepContext<unknown>['skip'], instanceIds: string[]): { note: LeftRunning; audit: AuditEntry } | null {
+  if (!skip || instanceIds.length === 0) return null;
+  return { note: { instanceIds, ...skip }, audit: { actor: skip.by, action: 'left_running', reason: skip.reason, data: { instanceIds } } };
+}

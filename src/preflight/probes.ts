@@ -18,7 +18,7 @@ export function createProbes(env: Env, rawEnv: Record<string, string | undefined
     { cheap: false, run: (service, found) => checkDrainHook(service, found.fleet, { env: rawEnv }) },
     // The soak's own read; a version no issue names is as good a test of the token as any.
     { cheap: true, run: (service, found) => checkSentry(service, found.newest?.version ?? '0.0.0', { baseUrl: env.SENTRY_URL, token: env.SENTRY_AUTH_TOKEN }) },
-    { cheap: false, run: (service) => checkJira(service, { url: env.JIRA_URL, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN, pat: env.JIRA_PAT }) },
+    { cheap: false, run: (service) => checkJira(service, connections.jira ?? {}) },
     { cheap: true, run: (service) => checkSlack(service, { client: connections.slack }) },
   ];
 }

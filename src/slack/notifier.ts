@@ -56,9 +56,6 @@ function backoff(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
 }
 
-/** Slack refused in a way no retry fixes (not_in_channel, is_archived, …): waiting would only hold the thread back. */
-const refusedForGood = (error: unknown) => error instanceof WebAPIPlatformError && classifyFailure(slackError(error, 'posting')).kind === 'permanent';
-
 /** Slack answered and said no: nothing was posted. Any other failure (a timeout, a 5xx) may hide a post that went through. */
 const refusedBySlack = (error: unknown) => error instanceof WebAPIPlatformError || error instanceof WebAPIRateLimitedError;
 
@@ -208,8 +205,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
         const posted = await client.chat.postMessage({ ...destination(note, deploy), text: message.text, blocks: message.blocks, metadata: noteMark(item) });
         await store.markNoteSent(item.id, posted.ts as string, clock.now());
       } catch (error) {
-        if (item.note.type === 'announce' && refusedForGood(error)) {
-          await replaceAnnouncement(item, deploy, error, now);
+        const refusal = item.note.type === 'announce' ? slackError(error, `the release announcement in <#${destination(item.note, deploy).channel}>`) : null;
+        const lasting = refusal && classifyFailure(refusal);
+        if (refusal && lasting?.kind === 'permanent') {
+          await replaceAnnouncement(item, refusal.message, lasting.fix, now);
           heldBack.add(item.deployId);
           continue;
         }
@@ -232,16 +231,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
    * it, the channel was archived): in its place the thread says so, with the fix, and the release's
    * later notes go on. The announcement is not tried again.
    */
-  async function replaceAnnouncement(item: OutboxItem, deploy: StoredDeploy, error: unknown, now: number): Promise<void> {
-    const refusal = slackError(error, `the release announcement in <#${destination(item.note, deploy).channel}>`);
-    const fix = classifyFailure(refusal).fix;
-    logger.error({ deployId: item.deployId, noteId: item.id, error: refusal.message }, 'Slack refused the release announcement for good; the thread says so');
+  async function replaceAnnouncement(item: OutboxItem, problem: string, fix: string | null, now: number): Promise<void> {
+    logger.error({ deployId: item.deployId, noteId: item.id, error: problem }, 'Slack refused the release announcement for good; the thread says so');
     await store.replaceNote(
       item.id,
-      { type: 'dependency', system: 'slack', problem: refusal.message, action: `The release announcement was not posted and will not be tried again; the changelog is in this thread.${fix ? ` ${fix}` : ''}` },
-      refusal.message,
+      { type: 'dependency', system: 'slack', problem, action: `The release announcement was not posted and will not be tried again; the changelog is in this thread.${fix ? ` ${fix}` : ''}` },
+      problem,
       now,
-      { actor: BOT_ACTOR, action: 'announcement_not_posted', reason: refusal.message },
+      { actor: BOT_ACTOR, action: 'announcement_not_posted', reason: problem },
     );
   }
 

@@ -4,7 +4,7 @@ import type { ActionRecord, Outcome, ThreadNote } from '../records.js';
 import { minSoakEndsAt, soakVerdict } from '../soak.js';
 import { describeTargets, healthByInstance } from '../target-health.js';
 import type { Failure } from '../failure.js';
-import { BOT_ACTOR, type HoldOptions, type StepContext, type StepResult, type Workflow } from '../workflow.js';
+import { BOT_ACTOR, leftRunning, type HoldOptions, type StepContext, type StepResult, type Workflow } from '../workflow.js';
 import { REJECTABLE } from './actions.js';
 import type { Decision, PrereleaseFacts, PrereleaseState, SeenIssue } from './facts.js';
 
@@ -275,19 +275,12 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
     const targets = live.length > 0 ? await fleet.health(service, live) : [];
     const stillServing = targets.filter((t) => t.state === 'draining' || t.state === 'healthy' || t.state === 'initial');
     if (stillServing.length > 0 && now - facts.removingSince < removeTimeoutMs) return stay(ctx, facts, now + instancePoll(ctx));
-    if (ctx.skip && live.length > 0) {
-      const { by, reason } = ctx.skip;
-      return to('done', { ...facts, instanceIds: ids }, null, {
-        outcome: OUTCOME_OF[decision.kind],
-        notes: [{ type: 'removed', instanceIds: [], leftRunning: { instanceIds: live, by, reason } }],
-        audit: [{ actor: by, action: 'left_running', reason, data: { instanceIds: live } }],
-      });
-    }
-    if (live.length > 0) await fleet.terminate(service, live);
+    const left = leftRunning(ctx.skip, live);
+    if (live.length > 0 && !left) await fleet.terminate(service, live);
     return to('done', { ...facts, instanceIds: ids }, null, {
       outcome: OUTCOME_OF[decision.kind],
-      notes: [{ type: 'removed', instanceIds: live }],
-      audit: [{ actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: live } }],
+      notes: [{ type: 'removed', instanceIds: left ? [] : live, leftRunning: left?.note }],
+      audit: [left?.audit ?? { actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: live } }],
     });
   }
 

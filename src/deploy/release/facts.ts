@@ -72,8 +72,7 @@ export interface ReleaseFacts {
   /** Paused releases resume into this state. */
   pausedFrom: ReleaseState | null;
   pause: PauseQuestion | null;
-  /** leftRunning: drained old servers a person chose not to terminate (Skip after a refused terminate). */
-  retire: { warmUntil: number | null; terminated: string[]; leftRunning?: string[] };
+  retire: { warmUntil: number | null; terminated: string[] };
   jira: { attempted: boolean; results: TicketResult[]; fixVersion: string | null; problem: string | null };
   rollback: {
     by: string;

@@ -1,5 +1,5 @@
 import { planDrain } from '../drain.js';
-import { BOT_ACTOR } from '../workflow.js';
+import { BOT_ACTOR, leftRunning } from '../workflow.js';
 import type { ReleaseFacts } from './facts.js';
 import { drainPolicy, freshServer, instancePoll, knownTotal, pause, sendHooks, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './release-step.js';
 
@@ -21,25 +21,18 @@ export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Pr
   for (const i of launched) if (i.privateIp) ips[i.instanceId] = i.privateIp;
   for (const o of facts.plan.oldInstances) ips[o.instanceId] = o.privateIp;
 
-  const done = (removed: string[], notes: Result['notes'] = []): Result =>
+  const done = (removed: string[], notes: Result['notes'] = [], left: ReturnType<typeof leftRunning> = null): Result =>
     to('done', facts, null, {
       outcome: 'rolled_back',
-      notes: [...(notes ?? []), { type: 'removed', instanceIds: removed }],
-      audit: [{ actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: removed } }],
+      notes: [...(notes ?? []), { type: 'removed', instanceIds: removed, leftRunning: left?.note }],
+      audit: [left?.audit ?? { actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: removed } }],
     });
 
   const finish = async (notes: Result['notes'] = []): Promise<Result> => {
     if (newIds.length > 0) await fleet.deregister(service, newIds);
-    if (ctx.skip && newIds.length > 0) {
-      const { by, reason } = ctx.skip;
-      return to('done', facts, null, {
-        outcome: 'rolled_back',
-        notes: [...(notes ?? []), { type: 'removed', instanceIds: [], leftRunning: { instanceIds: newIds, by, reason } }],
-        audit: [{ actor: by, action: 'left_running', reason, data: { instanceIds: newIds } }],
-      });
-    }
-    if (newIds.length > 0) await fleet.terminate(service, newIds);
-    return done(newIds, notes);
+    const left = leftRunning(ctx.skip, newIds);
+    if (newIds.length > 0 && !left) await fleet.terminate(service, newIds);
+    return done(left ? [] : newIds, notes, left);
   };
 
   if (facts.closedAt === null) return finish();

@@ -5,7 +5,7 @@ import { DependencyError, type Tickets } from '../ports.js';
 import type { ActionRecord, ThreadNote } from '../records.js';
 import { describeTargets, healthByInstance } from '../target-health.js';
 import type { Failure } from '../failure.js';
-import { BOT_ACTOR, type HoldOptions, type Workflow } from '../workflow.js';
+import { BOT_ACTOR, leftRunning, type HoldOptions, type Workflow } from '../workflow.js';
 import { newFleetIds, PAUSABLE, type ReleaseFacts } from './facts.js';
 import {
   controlAction,
@@ -286,17 +286,12 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
     }
     if (facts.retire.warmUntil !== null && now < facts.retire.warmUntil) return to('retiring', facts, facts.retire.warmUntil);
     const retire = facts.drain.servers.filter((s) => s.phase === 'drained').map((s) => s.instanceId);
-    if (ctx.skip) {
-      const { by, reason } = ctx.skip;
-      return to('announcing', { ...facts, retire: { ...facts.retire, leftRunning: retire } }, now, {
-        notes: [{ type: 'retired', terminated: [], warmUntil: null, leftRunning: { instanceIds: retire, by, reason } }],
-        audit: [{ actor: by, action: 'left_running', reason, data: { instanceIds: retire } }],
-      });
-    }
-    await fleet.terminate(service, retire);
-    return to('announcing', { ...facts, retire: { ...facts.retire, terminated: retire } }, now, {
-      notes: [{ type: 'retired', terminated: retire, warmUntil: null }],
-      audit: [{ actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: retire } }],
+    const left = leftRunning(ctx.skip, retire);
+    if (!left) await fleet.terminate(service, retire);
+    const terminated = left ? [] : retire;
+    return to('announcing', { ...facts, retire: { ...facts.retire, terminated } }, now, {
+      notes: [{ type: 'retired', terminated, warmUntil: null, leftRunning: left?.note }],
+      audit: [left?.audit ?? { actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: retire } }],
     });
   }
 
