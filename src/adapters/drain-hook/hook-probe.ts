@@ -1,5 +1,6 @@
 import type { HookRequest } from './hook-request.js';
-import { durationOf, excerptOf, isTimeout, networkCause, scrub } from './http-answer.js';
+import { networkCause } from '../fetch-failure.js';
+import { durationOf, excerptOf, isTimeout, scrub } from './http-answer.js';
 
 export type ProbeAnswer =
   | { kind: 'answered'; status: number; allow: string | null; location: string | null; excerpt: string | null }

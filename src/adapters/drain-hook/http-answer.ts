@@ -22,13 +22,6 @@ export function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError';
 }
 
-/** fetch hides the network's code (ECONNREFUSED, …) one level down. */
-export function networkCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? error.message;
-}
-
 /** Sub-second timeouts are said in milliseconds, where formatDuration would round them to "0s". */
 export function durationOf(ms: number): string {
   return ms < 1000 ? `${ms}ms` : formatDuration(ms);

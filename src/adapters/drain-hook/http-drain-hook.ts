@@ -1,6 +1,7 @@
 import { DependencyError, type DrainHook } from '../../deploy/ports.js';
 import { hookRequest, type HookRequest } from './hook-request.js';
-import { durationOf, excerptOf, isTimeout, networkCause, scrub } from './http-answer.js';
+import { networkCause } from '../fetch-failure.js';
+import { durationOf, excerptOf, isTimeout, scrub } from './http-answer.js';
 
 export interface HttpDrainHookOptions {
   /** Where the auth header's variable is read, at each call (a token rotated in the environment is picked up). */

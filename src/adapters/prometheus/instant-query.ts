@@ -1,4 +1,5 @@
 import { DependencyError } from '../../deploy/ports.js';
+import { networkCause } from '../fetch-failure.js';
 import { readQueryAnswer, type Sample } from './query-response.js';
 
 export interface InstantQueryOptions {
@@ -33,7 +34,7 @@ export function createInstantQuery(options: InstantQueryOptions): InstantQuery {
   const unreachable = (purpose: string, error: unknown): DependencyError =>
     error instanceof Error && error.name === 'TimeoutError'
       ? fail(purpose, `Prometheus at ${origin} did not answer within ${timeoutMs / 1000}s`, 'Timeout')
-      : fail(purpose, `cannot reach Prometheus at ${origin} (${causeOf(error)})`, 'Unreachable');
+      : fail(purpose, `cannot reach Prometheus at ${origin} (${networkCause(error)})`, 'Unreachable');
 
   return async (promql, purpose) => {
     let status: number;
@@ -84,10 +85,4 @@ function clip(text: string): string {
 function quote(text: string): string {
   const clipped = clip(text);
   return clipped ? JSON.stringify(clipped) : '(an empty body)';
-}
-
-function causeOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? error.message;
 }

@@ -1,4 +1,5 @@
 import { DependencyError, type Clock } from '../../deploy/ports.js';
+import { networkCause } from '../fetch-failure.js';
 
 export interface SentryApiOptions {
   /** e.g. https://sentry.io or a self-hosted base such as https://sentry.example.com/sentry */
@@ -44,7 +45,7 @@ export function createSentryApi(options: SentryApiOptions) {
     if (error instanceof Error && error.name === 'TimeoutError') {
       return fail(`Sentry at ${origin} did not answer within ${timeoutMs / 1000}s while ${purpose}`, 'Timeout');
     }
-    return fail(`cannot reach Sentry at ${origin} while ${purpose}: ${causeOf(error)}`, 'Unreachable');
+    return fail(`cannot reach Sentry at ${origin} while ${purpose}: ${networkCause(error)}`, 'Unreachable');
   };
 
   const statusFailure = async (response: Response, purpose: string): Promise<DependencyError> => {
@@ -117,10 +118,4 @@ async function detailOf(response: Response): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function causeOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? error.message;
 }
