@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import * as Sentry from '@sentry/node';
 import type { Catalog } from './config/catalog.js';
 import { connect } from './connect.js';
 import { createPreflight, type Preflight } from './preflight/preflight.js';
@@ -14,6 +13,7 @@ import { createReleaseWorkflow } from './deploy/release/workflow.js';
 import { DependencyError, type Clock } from './deploy/ports.js';
 import type { DeployRecord } from './deploy/records.js';
 import { Runner } from './deploy/runner.js';
+import { startErrorReporting } from './observability/error-reporting.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { startSlackApp, type SlackMode } from './slack/app.js';
@@ -70,7 +70,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const awsSecrets = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].map((name) => options.rawEnv[name] ?? '');
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: [...secretsOf(env), ...hookSecrets, ...awsSecrets] });
   const metrics = createMetrics();
-  if (env.SENTRY_DSN) Sentry.init({ dsn: env.SENTRY_DSN, release: process.env.npm_package_version, enabled: true });
+  const errors = await startErrorReporting(env.SENTRY_DSN, process.env.npm_package_version);
 
   const store = await openStore({ file: join(env.DATA_DIR, 'release-bot.sqlite') });
   const connections = connect(env, options.rawEnv);
@@ -112,7 +112,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const fields = { err: error, deployId: deploy.id, state: deploy.state, retryAt: new Date(retryAt).toISOString() };
       if (system === 'store') logger.error(fields, "the bot's database refused a write; no deploy takes another step until it accepts writes again");
       else logger.warn(fields, 'step failed; it will be retried');
-      if (!(error instanceof DependencyError)) Sentry.captureException(error);
+      if (!(error instanceof DependencyError)) errors.capture(error);
     },
   });
 
@@ -158,7 +158,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await runner.stop();
       await notifier.stop();
       await store.close();
-      await Sentry.close(2000);
+      await errors.close();
     },
   };
 }
