@@ -1,4 +1,5 @@
 import { summarizeGaps } from '../src/sandbox/users/gap-summary.js';
+import type { FootprintFigures } from './footprint.js';
 import type { SwapFigures } from './swap-figures.js';
 
 export interface AckFigures {
@@ -13,7 +14,7 @@ export interface AckFigures {
 export interface BenchResults {
   swaps: SwapFigures[];
   ack: AckFigures;
-  footprint: { startupMs: number; rssMb: number };
+  footprint: FootprintFigures;
 }
 
 const oneDecimal = (value: number) => Number(value.toFixed(1));
@@ -49,6 +50,6 @@ export function formatResults(results: BenchResults): string {
     ...rows.slice(1).map(line),
     '',
     `ack: ${ack.requests} signed slash commands and button clicks, ${ack.concurrency} at a time: p50 ${ack.p50Ms} ms, p99 ${ack.p99Ms} ms (bare Bolt app p99 ${ack.bareBoltP99Ms} ms)`,
-    `footprint: ready ${footprint.startupMs} ms after process start, ${footprint.rssMb} MB resident`,
+    `footprint of node ${footprint.artifact}: ready in ${footprint.readyMs} ms (median of ${footprint.starts} starts, slowest ${footprint.readyMaxMs} ms), ${footprint.rssMb} MB resident after start-up (goals: ${footprint.goals.readyMs} ms, ${footprint.goals.rssMb} MB)`,
   ].join('\n');
 }

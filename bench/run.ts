@@ -1,13 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { z } from 'zod';
 import { createLogger } from '../src/observability/logger.js';
 import { SANDBOX_USERS, startSandbox } from '../src/sandbox/run/start-sandbox.js';
 import { startFakeSlack } from '../src/sandbox/slack/server.js';
+import { buildProduction } from '../.ci/build.js';
 import { measureAcks, mixedAckTraffic } from './ack-latency.js';
-import { startReportingChild, type ReportingChild } from './reporting-child.js';
+import { measureFootprint } from './footprint.js';
+import { startReportingChild } from './reporting-child.js';
 import { ackFigures, formatResults, type AckFigures, type BenchResults } from './results.js';
 import type { Strategy, SwapFigures } from './swap-figures.js';
 import { runSwapScenario } from './swap-scenario.js';
@@ -37,6 +40,9 @@ const benchEnv = z.object({
 /** Of each server's sessions, this many connect once the new servers are healthy. */
 const ARRIVING_PER_SERVER = 2;
 const ACK_WARMUP = 20;
+const FOOTPRINT_STARTS = 3;
+const SANDBOX_SETTLE_MS = 5_000;
+const ROOT = new URL('../', import.meta.url);
 /** Apart from the swaps' block and the tests' blocks. */
 const ACK_IP_BLOCK = 231;
 const BARE_TOKEN = 'xoxb-bench-bare-bolt';
@@ -45,7 +51,6 @@ const RESULTS = new URL('./results.json', import.meta.url);
 const began = Date.now();
 const say = (line: string) => process.stdout.write(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
-const botReport = z.object({ port: z.number(), startupMs: z.number(), startBotMs: z.number(), rssMb: z.number() });
 const bareReport = z.object({ port: z.number() });
 const eventsUrl = (port: number) => `http://127.0.0.1:${port}/slack/events`;
 
@@ -59,14 +64,15 @@ async function ackAndFootprint(requests: number, concurrency: number): Promise<{
   say('ack: starting a sandbox, the bot and a bare Bolt app');
   const sandbox = await startSandbox({ dataDir, fleetSize: 2, ipBlock: ACK_IP_BLOCK, logger });
   const bareSlack = await startFakeSlack({ token: BARE_TOKEN, channels: [], users: [] });
-  const children: ReportingChild<unknown>[] = [];
+  const children: { stop(): Promise<void> }[] = [];
   try {
-    const bot = await startReportingChild(new URL('./bot-process.ts', import.meta.url), { ...sandbox.botEnv, PORT: '0', DATA_DIR: join(dataDir, 'bench-bot'), LOG_LEVEL: 'silent' }, (r) => botReport.parse(r));
+    // The sandbox's own start-up (its fleet booting) must not compete with the bot's for the two cores.
+    await sleep(SANDBOX_SETTLE_MS);
+    const { figures: footprint, running: bot } = await measureFootprint(ROOT, { ...sandbox.botEnv, PORT: '0', DATA_DIR: join(dataDir, 'bench-bot'), LOG_LEVEL: 'silent' }, FOOTPRINT_STARTS);
     children.push(bot);
     const bare = await startReportingChild(new URL('./bare-bolt-process.ts', import.meta.url), { SLACK_SIGNING_SECRET: sandbox.signingSecret, SLACK_BOT_TOKEN: BARE_TOKEN, SLACK_API_URL: bareSlack.apiUrl }, (r) => bareReport.parse(r));
     children.push(bare);
-    const footprint = { startupMs: Math.round(bot.report.startupMs), rssMb: Math.round(bot.report.rssMb) };
-    say(`footprint: ready ${footprint.startupMs} ms after process start (startBot itself ${Math.round(bot.report.startBotMs)} ms), ${footprint.rssMb} MB resident`);
+    say(`footprint of node ${footprint.artifact}: ready in ${footprint.readyMs} ms (median of ${footprint.starts}, slowest ${footprint.readyMaxMs} ms), ${footprint.rssMb} MB resident`);
 
     const releaser = SANDBOX_USERS[1];
     const channel = sandbox.service.slack.deployChannel;
@@ -75,8 +81,8 @@ async function ackAndFootprint(requests: number, concurrency: number): Promise<{
     const botResponseUrl = () => sandbox.slack.createResponseUrl({ user: releaser.id, channel });
     const bareResponseUrl = () => bareSlack.createResponseUrl({ user: releaser.id, channel });
 
-    await load(bot.report.port, botResponseUrl, ACK_WARMUP);
-    const botMs = await load(bot.report.port, botResponseUrl, requests);
+    await load(bot.port, botResponseUrl, ACK_WARMUP);
+    const botMs = await load(bot.port, botResponseUrl, requests);
     await load(bare.report.port, bareResponseUrl, ACK_WARMUP);
     const bareMs = await load(bare.report.port, bareResponseUrl, requests);
     const ack = ackFigures(botMs, bareMs, concurrency);
@@ -101,6 +107,8 @@ async function main(): Promise<void> {
   ];
   say(`bench: ${runs.map((r) => `${r.strategy} ×${r.servers}`).join(', ')}; ${options.BENCH_SESSIONS_PER_SERVER} sessions per server, an edit every ${options.BENCH_EDIT_INTERVAL_MS} ms each`);
 
+  say('bench: building the production artifact (npm run build without the type check)');
+  await buildProduction();
   const { ack, footprint } = await ackAndFootprint(options.BENCH_ACK_REQUESTS, options.BENCH_ACK_CONCURRENCY);
   const swaps: SwapFigures[] = [];
   for (const run of runs) {
