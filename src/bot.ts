@@ -13,6 +13,7 @@ import { createReleaseWorkflow } from './deploy/release/workflow.js';
 import { DependencyError, type Clock } from './deploy/ports.js';
 import type { DeployRecord } from './deploy/records.js';
 import { Runner } from './deploy/runner.js';
+import { createLeaderLease } from './leadership/leader-lease.js';
 import { startErrorReporting } from './observability/error-reporting.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -84,6 +85,25 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     return renderParent(deploy, service, now, { window: window && service ? { ...window, description: describeWindows(service.windows, now) } : null });
   };
 
+  // Every bot process on this database answers Slack; only the lease's holder runs the deploys and
+  // posts their story, and the store refuses its writes once its lease may have passed to another.
+  const lease = createLeaderLease({
+    store,
+    clock,
+    ttlMs: env.LEADER_LEASE,
+    logger,
+    onElected: () => {
+      metrics.leader.set({ holder: lease.holder }, 1);
+      runner.start(options.tickMs ?? 500);
+      notifier.start();
+    },
+    onDeposed: async () => {
+      metrics.leader.set({ holder: lease.holder }, 0);
+      await Promise.all([runner.stop(), notifier.stop()]);
+    },
+  });
+  metrics.leader.set({ holder: lease.holder }, 0);
+
   const notifier = createNotifier({
     store,
     client,
@@ -91,11 +111,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     render,
     clock,
     logger,
+    leadership: lease,
   });
 
   const runner = new Runner({
     store,
     clock,
+    leadership: lease,
     service: (name) => catalog.services[name],
     workflows: {
       prerelease: createPrereleaseWorkflow({ fleet, newErrors, changelog, jiraBaseUrl: env.JIRA_URL }),
@@ -140,23 +162,31 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     port: env.PORT,
     host: options.host,
     slackApiUrl: env.SLACK_API_URL,
+    // A standby is healthy too: it answers Slack, and takes over when the leader goes.
     health: async () => {
       const unfinished = await store.listDeploys({ unfinished: true });
-      return { ok: true, unfinishedDeploys: unfinished.length };
+      const current = lease.current();
+      return {
+        ok: true,
+        role: lease.isLeader() ? 'leader' : 'standby',
+        holder: lease.holder,
+        leader: current?.holder ?? null,
+        leaseExpiresAt: current ? new Date(current.expiresAt).toISOString() : null,
+        unfinishedDeploys: unfinished.length,
+      };
     },
   });
 
-  runner.start(options.tickMs ?? 500);
-  notifier.start();
+  await lease.start();
   void checkAtStartUp(preflight, catalog, logger);
-  logger.info({ port: app.port, mode: slackMode(env).kind, services: Object.keys(catalog.services) }, 'release bot started');
+  logger.info({ port: app.port, mode: slackMode(env).kind, services: Object.keys(catalog.services), holder: lease.holder, role: lease.isLeader() ? 'leader' : 'standby' }, 'release bot started');
 
   return {
     port: app.port,
     async stop() {
       await app.stop();
-      await runner.stop();
-      await notifier.stop();
+      // The step in flight is committed before the lease is given up, so a standby takes over at once without overlap.
+      await lease.stop();
       await store.close();
       await errors.close();
     },

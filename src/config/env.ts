@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from './duration.js';
 
 const url = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL such as https://example.com' });
 const optionalString = z.string().min(1).optional();
@@ -24,6 +25,8 @@ export const envSchema = z
     SERVICES_FILE: z.string().min(1).default('data/services.yml'),
     DATA_DIR: z.string().min(1).default('data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Bot processes sharing DATA_DIR: a standby takes over at most this long after the leader died.
+    LEADER_LEASE: duration('15s', { min: 1000 }).default(15_000),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {

@@ -1,9 +1,9 @@
 import type { ServiceConfig } from '../config/catalog.js';
 import { checkAccess, checkAnyAccess } from './access.js';
 import type { Directory } from './ports.js';
-import type { ActionKind } from './records.js';
+import type { ActionKind, ActionRecord } from './records.js';
 import { HOLD_ANSWERS } from './runner.js';
-import type { DeployStore, StoredDeploy } from './store-port.js';
+import type { StoredDeploy } from './store-port.js';
 
 export type HoldAnswer = Extract<ActionKind, 'retry_step' | 'skip_step'>;
 
@@ -22,7 +22,8 @@ export async function checkHoldAnswer(input: {
   action: HoldAnswer;
   actor: string;
   reason: string | null;
-  store: DeployStore;
+  /** The deploy's pending actions, read with it. */
+  pending: readonly ActionRecord[];
   directory: Directory;
 }): Promise<HoldAnswerCheck> {
   const { deploy, service, action, actor } = input;
@@ -37,8 +38,7 @@ export async function checkHoldAnswer(input: {
         ? await checkAccess(service, 'approve', actor, input.directory)
         : await checkAnyAccess(service, ['deploy', 'approve'], 'retry a step of', actor, input.directory);
   if (!access.allowed) return refuse(access.problem, access.valid);
-  const pending = await input.store.pendingActions(deploy.id);
-  if (pending.some((p) => HOLD_ANSWERS.has(p.action))) return refuse('Someone already answered; the answer is being carried out.', 'Watch the thread; nothing more is needed.');
+  if (input.pending.some((p) => HOLD_ANSWERS.has(p.action))) return refuse('Someone already answered; the answer is being carried out.', 'Watch the thread; nothing more is needed.');
   if (action === 'skip_step') {
     if (!hold.skip) return refuse(`Skipping the ${hold.state.replace('_', ' ')} step is not safe: it would leave users or servers in a state nobody chose.`, 'Fix the cause and press Retry, or roll back.');
     if (!input.reason || input.reason.trim().length < 3) return refuse(`Skipping: ${hold.skip}`, 'Give a reason (at least 3 characters) in the dialog.', true);

@@ -3,8 +3,18 @@ import { formatDuration } from '../config/duration.js';
 import { classifyFailure, type Failure } from './failure.js';
 import { DependencyError, type Clock } from './ports.js';
 import type { ActionRecord, DeployKind, StepHold, ThreadNote } from './records.js';
-import { StaleWriteError, type AuditEntry, type DeployStore, type StoredDeploy } from './store-port.js';
+import { LeaseLostError, StaleWriteError, type AuditEntry, type DeployStore, type StoredDeploy } from './store-port.js';
 import { BOT_ACTOR, type StepResult, type Workflow } from './workflow.js';
+
+/** The leader lease as the runner sees it: only the holder of a live lease may take steps. */
+export interface Leadership {
+  /** Who this process's commits are fenced with. */
+  holder: string;
+  /** False once this process's lease may have run out: no step (nor any call it makes) may begin. */
+  held(): boolean;
+  /** The store refused a commit for want of a live lease: another process may lead now. */
+  lost(): void;
+}
 
 export interface RunnerOptions {
   store: DeployStore;
@@ -20,6 +30,8 @@ export interface RunnerOptions {
   maxStepsPerPass?: number;
   /** How long a transient failure is retried before the deploy stops and asks (default 15 minutes). */
   askAfterMs?: number;
+  /** Absent: this runner is the only one on its database. */
+  leadership?: Leadership;
 }
 
 export const DEFAULT_ASK_AFTER_MS = 15 * 60_000;
@@ -55,7 +67,9 @@ export class Runner {
     const { store, clock } = this.options;
     const now = clock.now();
     let steps = 0;
+    if (!this.mayAct()) return steps;
     for (const deploy of await store.listDeploys({ unfinished: true })) {
+      if (!this.mayAct()) break;
       const backoff = this.failures.get(deploy.id);
       if (backoff && backoff.retryAt > now) continue;
       const due = (deploy.wakeAt !== null && deploy.wakeAt <= now) || (await store.pendingActions(deploy.id)).length > 0;
@@ -71,7 +85,7 @@ export class Runner {
     try {
       let steps = 0;
       const max = this.options.maxStepsPerPass ?? 50;
-      while (steps < max) {
+      while (steps < max && this.mayAct()) {
         const deploy = await this.options.store.getDeploy(deployId);
         if (!deploy || deploy.finishedAt !== null) break;
         const actions = await this.options.store.pendingActions(deployId);
@@ -105,6 +119,7 @@ export class Runner {
       const at = clock.now();
       const finished = result.outcome !== undefined;
       const committed = await store.commitStep({
+        leaseHolder: this.options.leadership?.holder,
         deployId: deploy.id,
         expectedRevision: deploy.revision,
         fromState: deploy.state,
@@ -127,9 +142,20 @@ export class Runner {
       return true;
     } catch (error) {
       if (error instanceof StaleWriteError) return true;
+      if (error instanceof LeaseLostError) return this.leaseLost();
       await this.recordFailure(deploy, error, now);
       return false;
     }
+  }
+
+  private mayAct(): boolean {
+    return this.options.leadership?.held() ?? true;
+  }
+
+  /** Another process may be running this deploy now: what this one did is left as a crash would leave it. */
+  private leaseLost(): false {
+    this.options.leadership?.lost();
+    return false;
   }
 
   /**
@@ -158,6 +184,7 @@ export class Runner {
         }
         this.unrecorded.delete(deployId);
       } catch (error) {
+        if (error instanceof LeaseLostError) return this.leaseLost();
         const count = (this.failures.get(deployId)?.count ?? 0) + 1;
         refused.retryAt = now + (this.options.retryDelayMs ?? defaultRetryDelay)(count);
         this.failures.set(deployId, { count, retryAt: refused.retryAt, since: refused.since });
@@ -207,7 +234,8 @@ export class Runner {
         },
       });
     } catch (storeFailure) {
-      if (storeFailure instanceof DependencyError && storeFailure.system === 'store') refuse(storeFailure.message);
+      if (storeFailure instanceof LeaseLostError) this.leaseLost();
+      else if (storeFailure instanceof DependencyError && storeFailure.system === 'store') refuse(storeFailure.message);
     }
   }
 
@@ -255,6 +283,7 @@ export class Runner {
       return true;
     } catch (error) {
       if (error instanceof StaleWriteError) return true;
+      if (error instanceof LeaseLostError) return this.leaseLost();
       await this.recordFailure(deploy, error, now);
       return false;
     }
@@ -271,6 +300,7 @@ export class Runner {
     what: { wakeAt: number | null; summary: string; audit: AuditEntry; note: ThreadNote; consumed: number[]; hold: StepHold | null },
   ): Promise<void> {
     await this.options.store.commitStep({
+      leaseHolder: this.options.leadership?.holder,
       deployId: deploy.id,
       expectedRevision: deploy.revision,
       fromState: deploy.state,

@@ -39,6 +39,17 @@ export interface StepCommit {
   notes: ThreadNote[];
   /** The runner's question after a failed step; absent or null clears it (the step went through). */
   hold?: StepHold | null;
+  /**
+   * Set by the leader's runner: the commit is refused (LeaseLostError) unless this holder's lease
+   * is live at `at`, so a deposed leader's step in flight ends like a crash of that step.
+   */
+  leaseHolder?: string;
+}
+
+/** What a check of a user's click read: recording it is refused if either changed since. */
+export interface ActionsSeen {
+  revision: number;
+  pendingActionIds: readonly number[];
 }
 
 export interface OutboxItem {
@@ -64,6 +75,14 @@ export interface Lock {
   since: number;
 }
 
+/** The one row that says which bot process acts; the others answer Slack only. */
+export interface Lease {
+  holder: string;
+  acquiredAt: number;
+  heartbeatAt: number;
+  expiresAt: number;
+}
+
 export type StoredDeploy = DeployRecord & {
   /** Increments with every committed step or Slack-visible change. */
   revision: number;
@@ -74,22 +93,35 @@ export type StoredDeploy = DeployRecord & {
 
 export class StaleWriteError extends Error {
   constructor(deployId: string) {
-    super(`deploy ${deployId} changed under this writer; its step was not committed`);
+    super(`deploy ${deployId} changed under this writer; nothing was written`);
     this.name = 'StaleWriteError';
+  }
+}
+
+export class LeaseLostError extends Error {
+  constructor(holder: string) {
+    super(`${holder} does not hold a live leader lease; nothing was written`);
+    this.name = 'LeaseLostError';
   }
 }
 
 export interface DeployStore {
   /** Creates the deploy and its first audit entry atomically. */
   createDeploy(deploy: NewDeploy, audit: AuditEntry): Promise<StoredDeploy>;
+  /** The same, unless an unfinished deploy of its kind, service and version exists: that one is returned and nothing is written. */
+  createDeployUnlessRunning(deploy: NewDeploy, audit: AuditEntry): Promise<{ created: StoredDeploy } | { running: StoredDeploy }>;
   getDeploy(id: string): Promise<StoredDeploy | null>;
   listDeploys(filter: { service?: string; kind?: DeployKind; unfinished?: boolean; version?: string; limit?: number }): Promise<StoredDeploy[]>;
-  /** Throws StaleWriteError when expectedRevision does not match. */
+  /** Throws StaleWriteError when expectedRevision does not match, LeaseLostError when `leaseHolder` is not the live holder. */
   commitStep(commit: StepCommit): Promise<StoredDeploy>;
   steps(deployId: string): Promise<StepRecord[]>;
 
-  /** Records a user's action and its audit entry; the runner consumes it in a later step. */
-  addAction(action: { deployId: string; action: ActionKind; actor: string; reason: string | null; at: number }): Promise<ActionRecord>;
+  /**
+   * Records a user's action and its audit entry; the runner consumes it in a later step. With
+   * `seen`, refused (StaleWriteError) when the deploy or its pending actions changed since the
+   * check read them, so two clicks checked at the same moment in two processes record one.
+   */
+  addAction(action: { deployId: string; action: ActionKind; actor: string; reason: string | null; at: number }, seen?: ActionsSeen): Promise<ActionRecord>;
   pendingActions(deployId: string): Promise<ActionRecord[]>;
 
   audit(filter: { deployId?: string; limit?: number }): Promise<AuditRecord[]>;
@@ -103,8 +135,11 @@ export interface DeployStore {
 
   /** Thread notes not yet delivered, oldest first, at most one deploy's queue blocked by another's. */
   pendingNotes(now: number, limit: number): Promise<OutboxItem[]>;
-  /** Written before the note is posted, so that a bot dying before markNoteSent knows to look for it. */
-  markNoteSending(id: number, at: number): Promise<void>;
+  /**
+   * Written before the note is posted, so that a bot dying before markNoteSent knows to look for
+   * it. Refused (LeaseLostError) unless `leaseHolder` holds a live lease at `at`.
+   */
+  markNoteSending(id: number, at: number, leaseHolder?: string): Promise<void>;
   markNoteSent(id: number, ts: string, at: number): Promise<void>;
   /** `mayHaveBeenPosted` false (Slack refused it, or nothing was sent) ends the note's time in flight. */
   markNoteFailed(id: number, error: string, nextAttemptAt: number, mayHaveBeenPosted: boolean): Promise<void>;
@@ -120,4 +155,16 @@ export interface DeployStore {
   getLock(service: string): Promise<Lock | null>;
 
   close(): Promise<void>;
+}
+
+/** The leader lease, shared by every bot process on one database. */
+export interface LeaseStore {
+  /**
+   * Takes the lease when it is free or expired at `now`, or renews it when `holder` has it, until
+   * `now + ttlMs`. Returns the lease as it stands afterwards, whoever holds it.
+   */
+  claimLease(holder: string, now: number, ttlMs: number): Promise<Lease>;
+  /** Gives the lease up at once (graceful stop); a holder that lost it changes nothing. */
+  releaseLease(holder: string): Promise<void>;
+  lease(): Promise<Lease | null>;
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The bot's own health, served at /metrics. */
 export function createMetrics() {
@@ -24,6 +24,12 @@ export function createMetrics() {
       help: 'Time from receiving a Slack request to acknowledging it',
       labelNames: ['type'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+      registers: [registry],
+    }),
+    leader: new Gauge({
+      name: 'release_bot_leader',
+      help: '1 while this bot process holds the leader lease and runs the deploys, 0 while it is a standby; holder names the process',
+      labelNames: ['holder'] as const,
       registers: [registry],
     }),
     externalFailures: new Counter({

@@ -3,9 +3,10 @@ import pino from 'pino';
 import type { Catalog } from '../config/catalog.js';
 import { classifyFailure } from '../deploy/failure.js';
 import type { Clock } from '../deploy/ports.js';
+import type { Leadership } from '../deploy/runner.js';
 import { BOT_ACTOR } from '../deploy/workflow.js';
 import type { ThreadNote } from '../deploy/records.js';
-import type { DeployStore, OutboxItem, StoredDeploy } from '../deploy/store-port.js';
+import { LeaseLostError, type DeployStore, type OutboxItem, type StoredDeploy } from '../deploy/store-port.js';
 import type { Logger } from '../observability/logger.js';
 import type { SlackMessage } from './blocks/build.js';
 import { renderThreadNote } from './blocks/thread-note.js';
@@ -31,6 +32,11 @@ export interface NotifierOptions {
   intervalMs?: number;
   /** Deploys and notes handled per pass. */
   batchSize?: number;
+  /**
+   * Absent: this is the only notifier on its database. Otherwise it posts only while this
+   * process's lease is live, and a note's post begins only once the store saw that lease.
+   */
+  leadership?: Leadership;
 }
 
 export interface Notifier {
@@ -78,6 +84,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const minUpdateIntervalMs = options.minUpdateIntervalMs ?? 2000;
   const intervalMs = options.intervalMs ?? 1000;
   const batchSize = options.batchSize ?? 50;
+  const { leadership } = options;
+  const mayPost = () => leadership?.held() ?? true;
 
   /** Slack answered 429: it wants no calls before this. */
   let pausedUntil = 0;
@@ -127,9 +135,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
     await store.markRendered(deploy.id, deploy.revision, clock.now());
   }
 
-  /** Returns false when Slack rate-limited us and the pass must stop. */
+  /** Returns false when the pass must stop: Slack rate-limited us, or this process's lease may have run out. */
   async function renderParents(now: number): Promise<boolean> {
     for (const deploy of await store.unrendered(batchSize)) {
+      if (!mayPost()) return false;
       const retry = parentRetries.get(deploy.id);
       if (retry && retry.at > now) continue;
       const editedRecently = deploy.slackTs !== null && deploy.renderedAt !== null && now - deploy.renderedAt < minUpdateIntervalMs;
@@ -184,6 +193,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     // A note that failed in this pass holds back the later notes of its deploy, so order is kept.
     const heldBack = new Set<string>();
     for (const item of await store.pendingNotes(now, batchSize)) {
+      if (!mayPost()) return;
       if (heldBack.has(item.deployId)) continue;
       if (!deploys.has(item.deployId)) deploys.set(item.deployId, await store.getDeploy(item.deployId));
       const deploy = deploys.get(item.deployId);
@@ -200,11 +210,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
         }
         const note = await withThreadLink(item.note, deploy);
         const message = renderThreadNote(note, deploy);
-        await store.markNoteSending(item.id, clock.now());
+        await store.markNoteSending(item.id, clock.now(), leadership?.holder);
         posting = true;
         const posted = await client.chat.postMessage({ ...destination(note, deploy), text: message.text, blocks: message.blocks, metadata: noteMark(item) });
         await store.markNoteSent(item.id, posted.ts as string, clock.now());
       } catch (error) {
+        if (error instanceof LeaseLostError) {
+          // Another process may be delivering this note now; it is left as a crash would leave it.
+          leadership?.lost();
+          return;
+        }
         const refusal = item.note.type === 'announce' ? slackError(error, `the release announcement in <#${destination(item.note, deploy).channel}>`) : null;
         const lasting = refusal && classifyFailure(refusal);
         if (refusal && lasting?.kind === 'permanent') {
@@ -244,7 +259,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   async function pass(): Promise<void> {
     const now = clock.now();
-    if (now < pausedUntil) return;
+    if (now < pausedUntil || !mayPost()) return;
     if (await renderParents(now)) await sendNotes(now);
   }
 

@@ -1,4 +1,6 @@
 import type { ActionKind, ActionRecord } from '../deploy/records.js';
+import { StaleWriteError, type ActionsSeen } from '../deploy/store-port.js';
+import { requireDeploy } from './deploys.js';
 import type { Sql } from './sql.js';
 
 interface ActionRow {
@@ -30,6 +32,17 @@ export async function insertAction(sql: Sql, action: Omit<ActionRecord, 'id' | '
 export async function pendingActions(sql: Sql, deployId: string): Promise<ActionRecord[]> {
   const rows = await sql.all<ActionRow>('SELECT * FROM actions WHERE deploy_id = ? AND consumed_at IS NULL ORDER BY id', [deployId]);
   return rows.map(toActionRecord);
+}
+
+/**
+ * Call inside the transaction that records a click: the check that allowed it read `seen`, and a
+ * step committed or another click recorded since (in any process) may change its answer.
+ */
+export async function requireUnchanged(sql: Sql, deployId: string, seen: ActionsSeen): Promise<void> {
+  const deploy = await requireDeploy(sql, deployId);
+  const pending = (await pendingActions(sql, deployId)).map((a) => a.id);
+  const same = deploy.revision === seen.revision && pending.length === seen.pendingActionIds.length && pending.every((id, i) => id === seen.pendingActionIds[i]);
+  if (!same) throw new StaleWriteError(deployId);
 }
 
 export async function consumeAction(sql: Sql, deployId: string, id: number, at: number): Promise<void> {

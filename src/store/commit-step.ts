@@ -2,6 +2,7 @@ import { StaleWriteError, type AuditEntry, type StepCommit, type StoredDeploy } 
 import { consumeAction } from './actions.js';
 import { insertAudit } from './audit.js';
 import { findDeploy, requireDeploy } from './deploys.js';
+import { requireLiveLease } from './lease.js';
 import { enqueueNote } from './outbox.js';
 import type { Sql } from './sql.js';
 import { insertStep } from './steps.js';
@@ -10,6 +11,7 @@ const BOT_ACTOR = 'release-bot';
 
 /** Call inside a transaction: everything a step learned and asked for is written together or not at all. */
 export async function commitStep(sql: Sql, commit: StepCommit): Promise<StoredDeploy> {
+  if (commit.leaseHolder !== undefined) await requireLiveLease(sql, commit.leaseHolder, commit.at);
   const current = await findDeploy(sql, commit.deployId);
   if (!current) throw new Error(`deploy ${commit.deployId} does not exist; its step was not committed`);
   if (current.revision !== commit.expectedRevision || current.state !== commit.fromState) throw new StaleWriteError(commit.deployId);

@@ -109,4 +109,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // apart from the workflow's facts so both workflows stop and ask the same way.
     sql: 'ALTER TABLE deploys ADD COLUMN hold TEXT CHECK (hold IS NULL OR json_valid(hold));',
   },
+  {
+    version: 4,
+    name: 'leader-lease',
+    // Several bot processes may share the database; the one named here runs the deploys and
+    // talks to Slack on their behalf until expires_at, unless it renews first.
+    sql: `
+      CREATE TABLE leader_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,23 +1,34 @@
 import type { ActionKind, ActionRecord, AuditRecord, StepRecord, ThreadNote } from '../deploy/records.js';
-import type { AuditEntry, DeployStore, Lock, NewDeploy, OutboxItem, StepCommit, StoredDeploy } from '../deploy/store-port.js';
+import type { ActionsSeen, AuditEntry, DeployStore, Lease, LeaseStore, Lock, NewDeploy, OutboxItem, StepCommit, StoredDeploy } from '../deploy/store-port.js';
 import * as actions from './actions.js';
 import { insertAudit, listAudit } from './audit.js';
 import { commitStep } from './commit-step.js';
 import type { Connection } from './connection.js';
 import * as deploys from './deploys.js';
+import * as lease from './lease.js';
 import * as locks from './locks.js';
 import { appliedMigrations, type AppliedMigration } from './migrate.js';
 import * as outbox from './outbox.js';
+import type { Sql } from './sql.js';
 import { listSteps } from './steps.js';
 
-export class SqliteDeployStore implements DeployStore {
+async function insertDeploy(sql: Sql, deploy: NewDeploy, audit: AuditEntry): Promise<StoredDeploy> {
+  await deploys.insertDeploy(sql, deploy);
+  await insertAudit(sql, deploy.id, audit, deploy.at, { from: null, to: deploy.state });
+  return deploys.requireDeploy(sql, deploy.id);
+}
+
+export class SqliteDeployStore implements DeployStore, LeaseStore {
   constructor(private readonly conn: Connection) {}
 
   createDeploy(deploy: NewDeploy, audit: AuditEntry): Promise<StoredDeploy> {
+    return this.conn.transaction((sql) => insertDeploy(sql, deploy, audit));
+  }
+
+  createDeployUnlessRunning(deploy: NewDeploy, audit: AuditEntry): Promise<{ created: StoredDeploy } | { running: StoredDeploy }> {
     return this.conn.transaction(async (sql) => {
-      await deploys.insertDeploy(sql, deploy);
-      await insertAudit(sql, deploy.id, audit, deploy.at, { from: null, to: deploy.state });
-      return deploys.requireDeploy(sql, deploy.id);
+      const [running] = await deploys.listDeploys(sql, { service: deploy.service, kind: deploy.kind, version: deploy.version, unfinished: true, limit: 1 });
+      return running ? { running } : { created: await insertDeploy(sql, deploy, audit) };
     });
   }
 
@@ -37,8 +48,9 @@ export class SqliteDeployStore implements DeployStore {
     return this.conn.serial((sql) => listSteps(sql, deployId));
   }
 
-  addAction(action: { deployId: string; action: ActionKind; actor: string; reason: string | null; at: number }): Promise<ActionRecord> {
+  addAction(action: { deployId: string; action: ActionKind; actor: string; reason: string | null; at: number }, seen?: ActionsSeen): Promise<ActionRecord> {
     return this.conn.transaction(async (sql) => {
+      if (seen) await actions.requireUnchanged(sql, action.deployId, seen);
       await deploys.touchDeploy(sql, action.deployId, action.at);
       const record = await actions.insertAction(sql, action);
       await insertAudit(sql, action.deployId, { actor: action.actor, action: action.action, reason: action.reason }, action.at);
@@ -74,8 +86,11 @@ export class SqliteDeployStore implements DeployStore {
     return this.conn.serial((sql) => outbox.pendingNotes(sql, now, limit));
   }
 
-  markNoteSending(id: number, at: number): Promise<void> {
-    return this.conn.serial((sql) => outbox.markNoteSending(sql, id, at));
+  markNoteSending(id: number, at: number, leaseHolder?: string): Promise<void> {
+    return this.conn.transaction(async (sql) => {
+      if (leaseHolder !== undefined) await lease.requireLiveLease(sql, leaseHolder, at);
+      await outbox.markNoteSending(sql, id, at);
+    });
   }
 
   markNoteSent(id: number, ts: string, at: number): Promise<void> {
@@ -103,6 +118,18 @@ export class SqliteDeployStore implements DeployStore {
 
   getLock(service: string): Promise<Lock | null> {
     return this.conn.serial((sql) => locks.findLock(sql, service));
+  }
+
+  claimLease(holder: string, now: number, ttlMs: number): Promise<Lease> {
+    return this.conn.transaction((sql) => lease.claimLease(sql, holder, now, ttlMs));
+  }
+
+  releaseLease(holder: string): Promise<void> {
+    return this.conn.serial((sql) => lease.releaseLease(sql, holder));
+  }
+
+  lease(): Promise<Lease | null> {
+    return this.conn.serial((sql) => lease.findLease(sql));
   }
 
   /** The schema versions this database has, oldest first. */

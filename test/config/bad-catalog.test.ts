@@ -58,6 +58,8 @@ const ENVS: [string, Record<string, string>, string][] = [
   ['an unknown log level', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"'],
   ['a Sentry URL without a scheme', { SENTRY_URL: 'sentry.io' }, 'SENTRY_URL: expected an absolute http(s) URL such as https://example.com'],
   ['Prometheus over FTP', { PROMETHEUS_URL: 'ftp://prometheus.internal' }, 'PROMETHEUS_URL: expected an absolute http(s) URL such as https://example.com'],
+  ['a leader lease in words', { LEADER_LEASE: 'fifteen' }, 'LEADER_LEASE: expected a duration such as "15s" (units ms, s, m, h, d), got "fifteen"'],
+  ['a leader lease too short to renew', { LEADER_LEASE: '200ms' }, 'LEADER_LEASE: must be at least 1 second, got "200ms"'],
 ];
 
 function problemsOf(load: () => unknown): { source: string; problems: string[] } {

@@ -64,6 +64,8 @@ describe('environment', () => {
     expect(env.SERVICES_FILE).toBe('data/services.yml');
     expect(env.DATA_DIR).toBe('data');
     expect(env.SENTRY_URL).toBe('https://sentry.io');
+    expect(env.LEADER_LEASE).toBe(15_000);
+    expect(parseEnv({ LEADER_LEASE: '2s' }).LEADER_LEASE).toBe(2_000);
   });
 
   it('needs an app token or a signing secret next to a bot token', () => {

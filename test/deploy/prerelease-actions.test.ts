@@ -24,8 +24,8 @@ describe('pre-release button rules', () => {
     );
   });
 
-  const check = (action: PrereleaseAction, actor: string, now: number, reason: string | null = null, target: StoredDeploy | null = deploy) =>
-    checkPrereleaseAction({ deploy: target, service, action, actor, reason, now, store, directory });
+  const check = async (action: PrereleaseAction, actor: string, now: number, reason: string | null = null, target: StoredDeploy | null = deploy) =>
+    checkPrereleaseAction({ deploy: target, service, action, actor, reason, now, pending: target ? await store.pendingActions(target.id) : [], directory });
 
   it('lets an approver approve after the minimum soak', async () => {
     expect(await check('approve', 'U0APPROVER', T0 + 4 * HOUR)).toEqual({ ok: true });

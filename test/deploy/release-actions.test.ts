@@ -46,7 +46,8 @@ describe('rollback is never blocked by windows, freezes or the release’s own l
     return deploy;
   }
 
-  const check = (deploy: StoredDeploy, action: ReleaseAction) => checkReleaseAction({ deploy, service: closed, action, actor: RELEASER, reason: null, now: SATURDAY, store, directory });
+  const check = async (deploy: StoredDeploy, action: ReleaseAction) =>
+    checkReleaseAction({ deploy, service: closed, action, actor: RELEASER, reason: null, now: SATURDAY, pending: await store.pendingActions(deploy.id), directory });
 
   it('refuses Start on that Saturday, which proves the window is closed', async () => {
     expect(await check(await release('planned'), 'start')).toMatchObject({ ok: false, problem: expect.stringContaining('Outside the deploy window') });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../src/config/catalog.js';
 import { initialPrereleaseFacts } from '../../src/deploy/prerelease/facts.js';
-import { planRelease, type ReleaseRequest } from '../../src/deploy/release/request.js';
+import { planRelease, PLANNING_MS, type ReleaseRequest } from '../../src/deploy/release/request.js';
 import { openStore } from '../../src/store/open-store.js';
 import { exampleService } from '../support/catalog.js';
 import { createFakeFleet } from '../support/fake-fleet.js';
@@ -89,8 +89,18 @@ describe('release plans and refusals', () => {
   });
 
   it('frees a lock left by a finished release', async () => {
-    await store.acquireLock({ service: 'board', deployId: 'rl-gone1', holder: 'U0OTHER', reason: 'release of 1.0.0', since: MONDAY_NOON_BERLIN });
+    await store.createDeploy({ id: 'rl-done1', service: 'board', kind: 'release', version: '1.0.0', state: 'done', actor: 'U0OTHER', reason: null, facts: {}, wakeAt: null, at: MONDAY_NOON_BERLIN }, { actor: 'U0OTHER', action: 'x' });
+    await store.commitStep({ deployId: 'rl-done1', expectedRevision: 1, fromState: 'done', toState: 'done', facts: {}, wakeAt: null, outcome: 'released', finishedAt: MONDAY_NOON_BERLIN, startedAt: MONDAY_NOON_BERLIN, at: MONDAY_NOON_BERLIN, summary: null, audit: [], consumedActionIds: [], notes: [] });
+    await store.acquireLock({ service: 'board', deployId: 'rl-done1', holder: 'U0OTHER', reason: 'release of 1.0.0', since: MONDAY_NOON_BERLIN });
     expect((await plan({ version: '1.1.0', reason: 'hotfix' })).ok).toBe(true);
+  });
+
+  it('leaves the lock of a plan being written (by another bot process) alone, and frees it once its bot must have died', async () => {
+    await store.acquireLock({ service: 'board', deployId: 'rl-new1', holder: 'U0OTHER', reason: 'release of 1.1.0', since: MONDAY_NOON_BERLIN });
+    const writing = await plan({ version: '1.1.0', reason: 'hotfix' }, 'U0REL', MONDAY_NOON_BERLIN + PLANNING_MS - 1);
+    expect(writing.ok === false && writing.problem).toMatch(/being planned by <@U0OTHER>/);
+    expect(await store.getLock('board')).toMatchObject({ deployId: 'rl-new1' });
+    expect((await plan({ version: '1.1.0', reason: 'hotfix' }, 'U0REL', MONDAY_NOON_BERLIN + PLANNING_MS)).ok).toBe(true);
   });
 
   it('counts canaries of other versions as old and adopts one of the released version', async () => {

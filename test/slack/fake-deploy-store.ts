@@ -55,6 +55,11 @@ export class FakeDeployStore implements DeployStore {
     return this.require(deploy.id);
   }
 
+  async createDeployUnlessRunning(deploy: NewDeploy, audit: AuditEntry): Promise<{ created: StoredDeploy } | { running: StoredDeploy }> {
+    const [running] = await this.listDeploys({ service: deploy.service, kind: deploy.kind, version: deploy.version, unfinished: true });
+    return running ? { running } : { created: await this.createDeploy(deploy, audit) };
+  }
+
   async getDeploy(id: string): Promise<StoredDeploy | null> {
     const deploy = this.deploys.get(id);
     return deploy ? clone(deploy) : null;

@@ -25,7 +25,7 @@ describe('schema migrations', () => {
     const tables = await raw.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     const [mode] = await raw.all<{ journal_mode: string }>('PRAGMA journal_mode');
     await raw.close();
-    expect(tables.map((t) => t.name)).toEqual(['actions', 'audit', 'deploys', 'locks', 'outbox', 'schema_migrations', 'steps']);
+    expect(tables.map((t) => t.name)).toEqual(['actions', 'audit', 'deploys', 'leader_lease', 'locks', 'outbox', 'schema_migrations', 'steps']);
     expect(mode.journal_mode).toBe('wal');
   });
 

@@ -2,9 +2,9 @@ import type { ServiceConfig } from '../../config/catalog.js';
 import { formatDuration } from '../../config/duration.js';
 import { checkAccess, checkAnyAccess } from '../access.js';
 import type { Directory } from '../ports.js';
-import type { ActionKind } from '../records.js';
+import type { ActionKind, ActionRecord } from '../records.js';
 import { minSoakEndsAt } from '../soak.js';
-import type { DeployStore, StoredDeploy } from '../store-port.js';
+import type { StoredDeploy } from '../store-port.js';
 import type { PrereleaseFacts } from './facts.js';
 
 export type PrereleaseAction = Extract<ActionKind, 'approve' | 'reject' | 'extend'>;
@@ -26,7 +26,8 @@ export async function checkPrereleaseAction(input: {
   actor: string;
   reason: string | null;
   now: number;
-  store: DeployStore;
+  /** The deploy's pending actions, read with it. */
+  pending: readonly ActionRecord[];
   directory: Directory;
 }): Promise<ActionCheck> {
   const { deploy, service, action, actor, now } = input;
@@ -37,8 +38,7 @@ export async function checkPrereleaseAction(input: {
   if (deploy.finishedAt !== null) {
     return { ok: false, problem: `This pre-release has ended (${deploy.outcome}).`, valid: `Start a new one with \`/prerelease ${deploy.service} <version>\`.` };
   }
-  const pending = await input.store.pendingActions(deploy.id);
-  if (pending.some((p) => p.action === action || (action !== 'extend' && (p.action === 'approve' || p.action === 'reject')))) {
+  if (input.pending.some((p) => p.action === action || (action !== 'extend' && (p.action === 'approve' || p.action === 'reject')))) {
     return { ok: false, problem: `A decision on this pre-release is already being carried out.`, valid: 'Watch the thread; nothing more is needed.' };
   }
   if (action === 'reject') {

@@ -31,6 +31,16 @@ export interface PrereleaseRequestDeps {
   configured: { sentry: boolean; jira: boolean };
 }
 
+/** The answer to a second request for a pre-release that is running, wherever that one was asked for. */
+export function alreadyRunning(running: StoredDeploy): Refusal {
+  return {
+    ok: false,
+    problem: `A pre-release of ${running.service} ${running.version} is already running (state ${running.state}).`,
+    valid: 'Follow it in its thread, or reject it there before starting another.',
+    existing: running,
+  };
+}
+
 export function knownServices(services: Record<string, ServiceConfig>): string {
   return Object.keys(services).sort().join(', ');
 }
@@ -70,14 +80,7 @@ export async function planPrerelease(deps: PrereleaseRequestDeps, serviceName: s
     };
   }
   const running = (await deps.store.listDeploys({ service: serviceName, kind: 'prerelease', unfinished: true, version }))[0];
-  if (running) {
-    return {
-      ok: false,
-      problem: `A pre-release of ${serviceName} ${version} is already running (state ${running.state}).`,
-      valid: 'Follow it in its thread, or reject it there before starting another.',
-      existing: running,
-    };
-  }
+  if (running) return alreadyRunning(running);
   const image = await deps.fleet.findImage(service, version);
   if (!image) {
     const newest = await deps.fleet.listImages(service, 5);

@@ -2,8 +2,8 @@ import type { ServiceConfig } from '../../config/catalog.js';
 import { checkAccess } from '../access.js';
 import { checkWindow } from '../calendar.js';
 import type { Directory } from '../ports.js';
-import type { ActionKind } from '../records.js';
-import type { DeployStore, StoredDeploy } from '../store-port.js';
+import type { ActionKind, ActionRecord } from '../records.js';
+import type { StoredDeploy } from '../store-port.js';
 import { PAUSABLE, type ReleaseFacts } from './facts.js';
 
 export type ReleaseAction = Extract<ActionKind, 'start' | 'cancel' | 'pause' | 'resume' | 'wait' | 'force' | 'rollback' | 'retry'>;
@@ -12,7 +12,14 @@ export type ReleaseActionCheck = { ok: true } | { ok: false; problem: string; va
 
 const ROLLBACK_FROM = new Set([...PAUSABLE, 'paused']);
 
+/**
+ * A Retry Jira press is recorded before Jira is called, so a second press anywhere is refused
+ * while it runs. A press whose bot died before recording the outcome stops counting after this.
+ */
+export const JIRA_RETRY_CLAIM_MS = 10 * 60_000;
+
 const refuse = (problem: string, valid: string, needsReason?: boolean): ReleaseActionCheck => ({ ok: false, problem, valid, needsReason });
+const alreadyPressed = () => refuse('That was already pressed and is being carried out.', 'Watch the thread; nothing more is needed.');
 
 /**
  * Decides whether a release button press may be recorded. Every refusal changes nothing. Rollback
@@ -26,7 +33,8 @@ export async function checkReleaseAction(input: {
   actor: string;
   reason: string | null;
   now: number;
-  store: DeployStore;
+  /** The deploy's pending actions, read with it. */
+  pending: readonly ActionRecord[];
   directory: Directory;
 }): Promise<ReleaseActionCheck> {
   const { deploy, service, action, now } = input;
@@ -37,15 +45,13 @@ export async function checkReleaseAction(input: {
   const hasReason = Boolean(input.reason && input.reason.trim().length >= 3);
 
   if (action === 'retry') {
+    if (input.pending.some((p) => p.action === 'retry' && now - p.at < JIRA_RETRY_CLAIM_MS)) return alreadyPressed();
     if (deploy.outcome !== 'released' || !facts.jira.attempted) return refuse('There is no Jira step to retry on this release.', 'Retry appears on a released release whose Jira step failed.');
     const failed = facts.jira.problem !== null || facts.jira.results.some((r) => r.problem !== null);
     return failed ? { ok: true } : refuse('Every Jira issue of this release is already closed.', 'Nothing to retry.');
   }
   if (deploy.finishedAt !== null) return refuse(`This release has ended (${deploy.outcome}).`, `Start a new one with \`/release ${deploy.service}\`.`);
-  const pending = await input.store.pendingActions(deploy.id);
-  if (pending.some((p) => p.action === action || p.action === 'rollback' || p.action === 'cancel')) {
-    return refuse('That was already pressed and is being carried out.', 'Watch the thread; nothing more is needed.');
-  }
+  if (input.pending.some((p) => p.action === action || p.action === 'rollback' || p.action === 'cancel')) return alreadyPressed();
 
   switch (action) {
     case 'start': {

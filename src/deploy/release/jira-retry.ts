@@ -6,7 +6,9 @@ import { closeTickets } from './workflow.js';
 
 /**
  * "Retry Jira" on a finished release: the release itself is over, so this runs outside the
- * runner and records its outcome as one more step of the same deploy.
+ * runner and records its outcome as one more step of the same deploy. The press was recorded as a
+ * `retry` action first (so no second press runs it at the same time); the outcome consumes it,
+ * with any press whose bot died before recording its outcome.
  */
 export async function retryJira(deps: { store: DeployStore; tickets: Tickets | null; now: () => number }, deploy: StoredDeploy, service: ServiceConfig, actor: string): Promise<void> {
   const facts = deploy.facts as unknown as ReleaseFacts;
@@ -16,6 +18,7 @@ export async function retryJira(deps: { store: DeployStore; tickets: Tickets | n
   if (!retried) return;
   const results = [...facts.jira.results.filter((r) => !failedKeys.includes(r.key)), ...retried.results];
   const jira = { attempted: true, results, fixVersion: retried.fixVersion ?? facts.jira.fixVersion, problem: retried.problem };
+  const presses = (await deps.store.pendingActions(deploy.id)).filter((a) => a.action === 'retry').map((a) => a.id);
   await deps.store.commitStep({
     deployId: deploy.id,
     expectedRevision: deploy.revision,
@@ -29,7 +32,7 @@ export async function retryJira(deps: { store: DeployStore; tickets: Tickets | n
     at: deps.now(),
     summary: 'Jira retried',
     audit: [{ actor, action: 'jira_retry', data: { keys: failedKeys } }],
-    consumedActionIds: [],
+    consumedActionIds: presses,
     notes: [{ type: 'jira', results: retried.results, fixVersion: jira.fixVersion, problem: retried.problem }],
   });
 }

@@ -36,6 +36,13 @@ export interface ReleaseProposal {
 
 export type ReleaseRefusal = Refusal & { lock?: Lock };
 
+/**
+ * A lock whose deploy does not exist yet is a plan being written, by this or another bot process
+ * (the lock is taken first, so that two plans cannot both take over a fleet). Older than this, its
+ * bot died before writing the plan, and the lock is free again.
+ */
+export const PLANNING_MS = 2 * 60_000;
+
 /** The newest approved pre-release of a service (of one version, when given). */
 export async function approvedPrerelease(store: DeployStore, service: string, version?: string): Promise<StoredDeploy | null> {
   const deploys = await store.listDeploys({ service, kind: 'prerelease', version, limit: 50 });
@@ -70,6 +77,9 @@ export async function planRelease(deps: ReleaseRequestDeps, request: ReleaseRequ
         existing: holder,
         lock,
       };
+    }
+    if (!holder && now - lock.since < PLANNING_MS) {
+      return { ok: false, problem: `A release of ${service.name} is being planned by <@${lock.holder}> (${lock.reason}).`, valid: 'One release per service at a time: its plan appears in the deploy channel in a moment.', lock };
     }
     await deps.store.releaseLock(service.name, lock.deployId);
   }

@@ -1,8 +1,7 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { ServiceConfig } from '../../config/catalog.js';
-import type { ActionKind } from '../../deploy/records.js';
-import type { StoredDeploy } from '../../deploy/store-port.js';
-import { createKeyedMutex } from '../../util/keyed-mutex.js';
+import type { ActionKind, ActionRecord } from '../../deploy/records.js';
+import { StaleWriteError, type StoredDeploy } from '../../deploy/store-port.js';
 import { reasonFrom, REASON_BLOCK, REASON_MAX_LENGTH, reasonModal } from '../blocks/reason-modal.js';
 import { renderUserError } from '../blocks/user-error.js';
 import type { SlackDeps } from '../deps.js';
@@ -16,33 +15,43 @@ export interface DeployButtons<A extends ActionKind> {
   actions: Record<string, A>;
   /** What the clicker is told once the action is recorded. */
   recorded: Record<A, string>;
-  check(input: { deploy: StoredDeploy | null; service: ServiceConfig | undefined; action: A; actor: string; reason: string | null }): Promise<ButtonCheck>;
-  /** Carries out an allowed action; by default it is recorded for the runner. */
-  perform?(deploy: StoredDeploy, service: ServiceConfig, action: A, actor: string, reason: string | null): Promise<void>;
+  check(input: { deploy: StoredDeploy | null; service: ServiceConfig | undefined; action: A; actor: string; reason: string | null; pending: readonly ActionRecord[] }): Promise<ButtonCheck>;
+  /** Carries out an action here, once it is recorded (the record keeps a second click out); by default the runner does. */
+  afterRecord?(deploy: StoredDeploy, service: ServiceConfig, action: A, actor: string): Promise<void>;
   /** The dialog that asks for a reason when the check says one is needed. */
   reason: { callbackId: string; action: A; title: string; submit: string; question: string };
 }
 
 const DEPLOY_ID = /^[a-z]{2}-[a-z0-9]{4,40}$/;
+/** Reads of a click that keeps losing to other writers before it is refused; each retry is a few ms. */
+const MAX_ATTEMPTS = 5;
 
 /**
- * Buttons on a deploy's messages: ack first, check, then record. A double click or a request
- * retried by Slack is checked after the first one was recorded, so it changes nothing.
+ * Buttons on a deploy's messages: ack first, check, then record. The record is refused if the
+ * deploy or its pending actions changed since the check read them, whichever bot process wrote
+ * the change; the click is then checked again. So a double click, a request retried by Slack or
+ * a second person's click in another process is checked after the first one was recorded, and
+ * changes nothing.
  */
 export function registerDeployButtons<A extends ActionKind>(app: App, deps: SlackDeps, buttons: DeployButtons<A>): void {
-  const perDeploy = createKeyedMutex();
-
   async function record(deployId: string, action: A, actor: string, reason: string | null): Promise<ButtonCheck> {
-    return perDeploy(deployId, async () => {
+    for (let attempt = 1; ; attempt++) {
       const deploy = DEPLOY_ID.test(deployId) ? await deps.store.getDeploy(deployId) : null;
+      const pending = deploy ? await deps.store.pendingActions(deploy.id) : [];
       const service = deploy ? deps.services[deploy.service] : undefined;
-      const check = await buttons.check({ deploy, service, action, actor, reason });
+      const check = await buttons.check({ deploy, service, action, actor, reason, pending });
       if (!check.ok || !deploy || !service) return check;
-      if (buttons.perform) await buttons.perform(deploy, service, action, actor, reason);
-      else await deps.store.addAction({ deployId, action, actor, reason, at: deps.clock.now() });
+      const seen = { revision: deploy.revision, pendingActionIds: pending.map((p) => p.id) };
+      try {
+        await deps.store.addAction({ deployId, action, actor, reason, at: deps.clock.now() }, seen);
+      } catch (error) {
+        if (error instanceof StaleWriteError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      await buttons.afterRecord?.(deploy, service, action, actor);
       deps.onChange();
       return check;
-    });
+    }
   }
 
   const refuse = (respond: RespondFn, problem: string, valid: string) => answer(respond, renderUserError(problem, valid));

@@ -13,7 +13,7 @@ export function registerHoldButtons(app: App, deps: SlackDeps): void {
       retry_step: 'Retry recorded; the step runs again now.',
       skip_step: 'Skip recorded with your reason; the thread says what was left out.',
     },
-    check: (input) => checkHoldAnswer({ ...input, store: deps.store, directory: deps.directory }),
+    check: (input) => checkHoldAnswer({ ...input, directory: deps.directory }),
     reason: { callbackId: SKIP_REASON_CALLBACK, action: 'skip_step', title: 'Skip this step', submit: 'Skip', question: 'Why is it right to leave this out?' },
   });
 }

@@ -13,7 +13,7 @@ export function registerPrereleaseButtons(app: App, deps: SlackDeps): void {
       reject: 'Rejection recorded; the canary is being removed.',
       extend: 'Soak extended; the thread says until when.',
     },
-    check: (input) => checkPrereleaseAction({ ...input, now: deps.clock.now(), store: deps.store, directory: deps.directory }),
+    check: (input) => checkPrereleaseAction({ ...input, now: deps.clock.now(), directory: deps.directory }),
     reason: { callbackId: APPROVE_REASON_CALLBACK, action: 'approve', title: 'Approve with a reason', submit: 'Approve', question: 'Why approve now?' },
   });
 }

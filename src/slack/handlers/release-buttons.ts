@@ -28,11 +28,10 @@ export function registerReleaseButtons(app: App, deps: SlackDeps): void {
       rollback: 'Rollback recorded; users are being moved back.',
       retry: 'Jira retried; the thread has the outcome.',
     },
-    check: (input) => checkReleaseAction({ ...input, now: deps.clock.now(), store: deps.store, directory: deps.directory }),
+    check: (input) => checkReleaseAction({ ...input, now: deps.clock.now(), directory: deps.directory }),
     // The release itself is over when Jira is retried, so the retry runs here rather than in the runner.
-    perform: async (deploy, service, action, actor, reason) => {
+    afterRecord: async (deploy, service, action, actor) => {
       if (action === 'retry') await retryJira({ store: deps.store, tickets: deps.tickets, now: deps.clock.now }, deploy, service, actor);
-      else await deps.store.addAction({ deployId: deploy.id, action, actor, reason, at: deps.clock.now() });
     },
     reason: { callbackId: FORCE_REASON_CALLBACK, action: 'force', title: 'Terminate anyway', submit: 'Terminate', question: 'Why is it safe to terminate these servers?' },
   });

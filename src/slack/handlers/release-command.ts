@@ -9,7 +9,6 @@ import { planRelease } from '../../deploy/release/request.js';
 import { takeOverCommand } from '../../deploy/release/take-over.js';
 import { BOT_ACTOR } from '../../deploy/workflow.js';
 import { escape } from '../blocks/mrkdwn.js';
-import { createKeyedMutex } from '../../util/keyed-mutex.js';
 import { renderReleaseHistory, renderReleaseList } from '../blocks/release-list.js';
 import { renderPreflightReport } from '../blocks/preflight-report.js';
 import { renderUserError } from '../blocks/user-error.js';
@@ -54,9 +53,6 @@ async function checkService(deps: SlackDeps, respond: RespondFn, user: string, n
 }
 
 export function registerReleaseCommand(app: App, deps: SlackDeps): void {
-  // Plans for one service are checked and recorded one at a time, so the lock cannot be raced.
-  const perService = createKeyedMutex();
-
   app.command(spec.command, async ({ command, ack, respond, client }) => {
     const timer = ackTimer(deps.metrics, 'command');
     await ack();
@@ -74,40 +70,40 @@ export function registerReleaseCommand(app: App, deps: SlackDeps): void {
     }
     if (request.kind === 'check') return checkService(deps, respond, command.user_id, request.service);
     try {
-      await perService(request.service, async () => {
-        const proposal = await planRelease(deps, request, command.user_id, now);
-        if (!proposal.ok) return answer(respond, renderUserError(proposal.problem, proposal.valid + (await threadLink(client, proposal.existing))));
-        const refused = await channelRefusal(client, proposal.service, 'deploy and release');
-        if (refused) return answer(respond, refused);
-        const id = deps.newDeployId('release');
-        const lock = await deps.store.acquireLock({ service: proposal.service.name, deployId: id, holder: command.user_id, reason: `release of ${proposal.version}`, since: now });
-        if (!lock.acquired) return answer(respond, renderUserError(`A release of ${proposal.service.name} is already under way (${lock.holder.reason}).`, 'One release per service at a time.'));
-        const takeOver = proposal.facts.plan.takeOver;
-        if (takeOver) {
-          const refused = await takeOverFleet(deps, proposal.service, id, takeOver, now);
-          if (refused) {
-            await deps.store.releaseLock(proposal.service.name, id);
-            return answer(respond, refused);
-          }
+      const proposal = await planRelease(deps, request, command.user_id, now);
+      if (!proposal.ok) return answer(respond, renderUserError(proposal.problem, proposal.valid + (await threadLink(client, proposal.existing))));
+      const refused = await channelRefusal(client, proposal.service, 'deploy and release');
+      if (refused) return answer(respond, refused);
+      const id = deps.newDeployId('release');
+      // The plan's lock check is only a first answer: a request in another bot process may have
+      // passed it too. Taking the lock is one transaction in the shared store, so one of them wins.
+      const lock = await deps.store.acquireLock({ service: proposal.service.name, deployId: id, holder: command.user_id, reason: `release of ${proposal.version}`, since: now });
+      if (!lock.acquired) return answer(respond, renderUserError(`A release of ${proposal.service.name} is already under way (${lock.holder.reason}).`, 'One release per service at a time.'));
+      const takeOver = proposal.facts.plan.takeOver;
+      if (takeOver) {
+        const refused = await takeOverFleet(deps, proposal.service, id, takeOver, now);
+        if (refused) {
+          await deps.store.releaseLock(proposal.service.name, id);
+          return answer(respond, refused);
         }
-        await deps.store.createDeploy(
-          {
-            id,
-            service: proposal.service.name,
-            kind: 'release',
-            version: proposal.version,
-            state: 'planned',
-            actor: command.user_id,
-            reason: request.reason ?? null,
-            facts: proposal.facts as unknown as Record<string, unknown>,
-            wakeAt: null,
-            at: now,
-          },
-          { actor: command.user_id, action: 'release_planned', reason: request.reason ?? null, data: { version: proposal.version, overrideWindow: request.overrideWindow, takeOver: takeOver?.instanceIds ?? [] } },
-        );
-        deps.onChange();
-        await answer(respond, { text: `Release plan ${id} for ${proposal.service.name} ${proposal.version} posted in <#${proposal.service.slack.deployChannel}>: press Start there.` });
-      });
+      }
+      await deps.store.createDeploy(
+        {
+          id,
+          service: proposal.service.name,
+          kind: 'release',
+          version: proposal.version,
+          state: 'planned',
+          actor: command.user_id,
+          reason: request.reason ?? null,
+          facts: proposal.facts as unknown as Record<string, unknown>,
+          wakeAt: null,
+          at: now,
+        },
+        { actor: command.user_id, action: 'release_planned', reason: request.reason ?? null, data: { version: proposal.version, overrideWindow: request.overrideWindow, takeOver: takeOver?.instanceIds ?? [] } },
+      );
+      deps.onChange();
+      await answer(respond, { text: `Release plan ${id} for ${proposal.service.name} ${proposal.version} posted in <#${proposal.service.slack.deployChannel}>: press Start there.` });
     } catch (error) {
       deps.logger.error({ err: error, command: spec.command }, 'release request failed');
       await answer(respond, renderUserError(`The release could not be planned: ${(error as Error).message}`, 'Nothing was changed. Try again in a minute; if it keeps failing, the bot\'s logs say more.'));
