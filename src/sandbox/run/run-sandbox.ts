@@ -32,7 +32,7 @@ export async function runSandbox(env: Record<string, string | undefined>, signal
     await sandbox.stop();
     throw error;
   }
-  process.stdout.write(`Release bot sandbox ready: open ${console_.url} (no Slack credentials, so everything runs locally; ${sandbox.prometheus.kind === 'real' ? 'real Prometheus' : 'Prometheus stand-in'}; log ${logFile}; Ctrl-C stops it)\n`);
+  process.stdout.write(`Release bot sandbox ready: open ${console_.url} (everything runs locally, nothing reaches Slack or AWS; ${sandbox.prometheus.kind === 'real' ? 'real Prometheus' : 'Prometheus stand-in'}; log ${logFile}; Ctrl-C stops it)\n`);
   if (options.SANDBOX_UNMANAGED_FLEET === '1') {
     process.stdout.write(
       'The fleet was not launched by the bot, as on a first day: `/release check board` names it, `/release board` is refused with the one-time fix, and `/release board --adopt-fleet --reason <why>` takes it over.\n',
