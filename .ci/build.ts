@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { build, type Metafile } from 'esbuild';
 
 /**
@@ -20,6 +20,7 @@ export const ENTRY_POINTS = { main: 'src/main.ts', 'preflight/main': 'src/prefli
 
 export async function buildProduction(outdir = 'dist'): Promise<Metafile> {
   await rm(outdir, { recursive: true, force: true });
+  const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   const result = await build({
     entryPoints: ENTRY_POINTS,
     outdir,
@@ -33,6 +34,8 @@ export async function buildProduction(outdir = 'dist'): Promise<Metafile> {
     alias: { 'postman-request': './src/adapters/jira/no-default-transport.cjs' },
     // Bundled CommonJS (jira-client) still calls require() for Node's own modules.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // npm sets it under `npm start`; `node dist/main.js` has no npm around it to say which release this is.
+    define: { 'process.env.npm_package_version': JSON.stringify(version) },
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
