@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { freePort } from '../src/util/free-port.js';
+import { stopChild } from './stop-child.js';
 
 const READY_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 10_000;
 const POLL_MS = 10;
 
 export interface BuiltBot {
@@ -60,12 +60,6 @@ export async function startBuiltBot(root: URL, env: Record<string, string>, node
       return kb / 1024;
     },
     log: () => log,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(killer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }

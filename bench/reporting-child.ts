@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { stopChild } from './stop-child.js';
 
 const REPORT_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 export interface ReportingChild<R> {
   report: R;
@@ -45,12 +45,6 @@ export async function startReportingChild<R>(script: URL, env: Record<string, st
   });
   return {
     report,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(killer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }
