@@ -4,22 +4,10 @@ import { TAG } from '../../src/deploy/ports.js';
 import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { RELEASE_ACTIONS } from '../../src/slack/blocks/release-actions.js';
 import { openStore } from '../../src/store/open-store.js';
+import { clickTogether, FIRST, SECOND, twoApprovers } from '../support/together.js';
 import { fastRelease, startWorld, USERS, waitFor, type World } from '../support/world.js';
 
 const text = (m: { text: string; blocks?: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
-/** Two people who may both approve and release: Alex through the group, and a second one listed by user ID. */
-const FIRST = USERS.approver;
-const SECOND = USERS.outsider;
-
-/** Clicks `actionId` as two people at the same moment (two signed requests in flight together); returns what each was told. */
-async function clickTogether(world: World, parentTs: string, actionId: string) {
-  const parent = world.parents().find((p) => p.ts === parentTs)!;
-  const seen = [world.slack.workspace.ephemerals(FIRST).length, world.slack.workspace.ephemerals(SECOND).length];
-  const [a, b] = await Promise.all([world.click(FIRST, parent, actionId), world.click(SECOND, parent, actionId)]);
-  expect([a.status, b.status]).toEqual([200, 200]);
-  await waitFor(() => world.slack.workspace.ephemerals(FIRST).length > seen[0] && world.slack.workspace.ephemerals(SECOND).length > seen[1], 10_000, 'both clickers to be answered');
-  return [...world.ephemeralTexts(FIRST).slice(seen[0]), ...world.ephemeralTexts(SECOND).slice(seen[1])];
-}
 
 describe('two people pressing the same button at the same moment', () => {
   let world: World;
@@ -27,7 +15,7 @@ describe('two people pressing the same button at the same moment', () => {
 
   beforeAll(async () => {
     world = await startWorld({
-      catalog: (yaml) => fastRelease(yaml).replace('approve: [S0APPROVERS]', `approve: [S0APPROVERS, ${SECOND}]`).replace('release: [S0APPROVERS]', `release: [S0APPROVERS, ${SECOND}]`),
+      catalog: (yaml) => twoApprovers(fastRelease(yaml)),
       boards: { initialBoards: 10 },
     });
     await world.startInProcess();
@@ -46,7 +34,7 @@ describe('two people pressing the same button at the same moment', () => {
     // Past the minimum soak, so Approve records at once instead of asking for a reason.
     await waitFor(async () => ((await store.getDeploy(deploy.id))!.facts.soakStartedAt as number) + 3_000 < Date.now(), 10_000, 'the minimum soak');
 
-    const answers = await clickTogether(world, parent.ts, PRERELEASE_ACTIONS.approve);
+    const answers = await clickTogether(world, parent.ts, PRERELEASE_ACTIONS.approve, [{ user: FIRST }, { user: SECOND }]);
     expect(answers.filter((a) => a.includes('Approval recorded'))).toHaveLength(1);
     expect(answers.filter((a) => /already being carried out|has ended \(approved\)/.test(a))).toHaveLength(1);
 
@@ -65,7 +53,7 @@ describe('two people pressing the same button at the same moment', () => {
     const [release] = await store.listDeploys({ kind: 'release' });
     const launchesBefore = world.emulator.requests.calls('RunInstances').length;
 
-    const answers = await clickTogether(world, plan.ts, RELEASE_ACTIONS.start);
+    const answers = await clickTogether(world, plan.ts, RELEASE_ACTIONS.start, [{ user: FIRST }, { user: SECOND }]);
     expect(answers.filter((a) => a.includes('Release started'))).toHaveLength(1);
     expect(answers.filter((a) => /already pressed|already started/.test(a))).toHaveLength(1);
 

@@ -40,6 +40,25 @@ export interface WorldOptions {
 }
 
 const APP_PORT = 19180;
+/** The name of the bot process `startChild` starts on the world's PORT. */
+const CHILD = 'bot';
+
+/** A bot started as its own process, as `npm start` would start it; several may share the world's DATA_DIR. */
+export interface BotProcess {
+  name: string;
+  port: number;
+  /** Where Slack sends this process's commands and clicks. */
+  url: string;
+  log(): string;
+  /** What /healthz answers, or null while it does not. */
+  health(): Promise<{ role?: string; holder?: string; leader?: string | null; [key: string]: unknown } | null>;
+  /** SIGKILL, sent before this returns: no shutdown code runs, exactly like a crash. */
+  crash(): void;
+  /** SIGKILL, resolved once the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM (a graceful stop, as a rolling restart sends it), resolved with the exit code. */
+  terminate(): Promise<number | null>;
+}
 
 /** A release that runs in seconds: short gate and timeouts, no window, no keep-warm. */
 export function fastRelease(yaml: string): string {
@@ -142,11 +161,66 @@ export async function startWorld(options: WorldOptions = {}) {
     ...(prometheusUrl ? { PROMETHEUS_URL: prometheusUrl, BOARD_DRAIN_TOKEN: drainToken } : {}),
     DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'warn',
+    // A bot restarted after a crash waits out its predecessor's lease; a short one keeps restarts quick.
+    LEADER_LEASE: '3s',
   };
   const url = `http://127.0.0.1:${port}/slack/events`;
   let inProcess: RunningBot | null = null;
-  let child: ChildProcess | null = null;
+  const children = new Map<string, BotProcess>();
   let childLog = '';
+
+  /**
+   * Spawns `src/main.ts` with the world's environment and `extraEnv`, and waits for /healthz. The
+   * process is known by `name` before it answers, so a crash switch can kill it while it starts.
+   */
+  async function startProcess(name: string, botPort: number, extraEnv: Record<string, string>): Promise<BotProcess> {
+    const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'info', PORT: String(botPort), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    const append = (d: Buffer) => {
+      log += d.toString();
+      childLog += d.toString();
+    };
+    proc.stdout?.on('data', append);
+    proc.stderr?.on('data', append);
+    const gone = () => proc.exitCode !== null || proc.signalCode !== null;
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const health = async () => {
+      const res = await fetch(`http://127.0.0.1:${botPort}/healthz`).catch(() => null);
+      return res?.ok ? ((await res.json()) as Awaited<ReturnType<BotProcess['health']>>) : null;
+    };
+    const bot: BotProcess = {
+      name,
+      port: botPort,
+      url: `http://127.0.0.1:${botPort}/slack/events`,
+      log: () => log,
+      health,
+      crash: () => void proc.kill('SIGKILL'),
+      async kill() {
+        if (!gone()) proc.kill('SIGKILL');
+        await exited;
+      },
+      async terminate() {
+        if (!gone()) proc.kill('SIGTERM');
+        return exited;
+      },
+    };
+    children.set(name, bot);
+    await waitFor(
+      async () => {
+        // A crash switch may kill the bot while it resumes, before it answers /healthz.
+        if (proc.signalCode !== null) return true;
+        if (proc.exitCode !== null) throw new Error(`the bot exited with ${proc.exitCode} before answering /healthz:\n${log.slice(-2_000)}`);
+        return (await health()) !== null;
+      },
+      60_000,
+      'the bot to answer /healthz',
+    );
+    return bot;
+  }
 
   const world = {
     dir,
@@ -168,26 +242,18 @@ export async function startWorld(options: WorldOptions = {}) {
       inProcess = await startBot({ env: parseEnv(env), rawEnv: env, catalog, host: '127.0.0.1', tickMs: 100 });
     },
 
-    /** Starts `src/main.ts` as a real process, as `npm start` would, and waits for /healthz. */
+    /** Starts `src/main.ts` as a real process on the world's PORT, as `npm start` would, and waits for /healthz. */
     async startChild(): Promise<void> {
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: new URL('../../', import.meta.url).pathname,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout?.on('data', (d: Buffer) => (childLog += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (childLog += d.toString()));
-      const started = child;
-      await waitFor(
-        async () => {
-          // A crash switch may kill the bot while it resumes, before it answers /healthz.
-          if (started.signalCode !== null) return true;
-          if (started.exitCode !== null) throw new Error(`the bot exited with ${started.exitCode} before answering /healthz:\n${childLog.slice(-2_000)}`);
-          return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true;
-        },
-        60_000,
-        'the bot to answer /healthz',
-      );
+      await startProcess(CHILD, port, {});
+    },
+
+    /**
+     * Another bot process on the same database (DATA_DIR), with its own port; `extraEnv` such as
+     * a short LEADER_LEASE. Commands and clicks go to it when it is named as their `to`.
+     */
+    async startProcess(name: string, extraEnv: Record<string, string> = {}): Promise<BotProcess> {
+      if (children.has(name)) throw new Error(`a bot process called ${name} is already running`);
+      return startProcess(name, await freePort(), extraEnv);
     },
 
     /**
@@ -195,22 +261,17 @@ export async function startWorld(options: WorldOptions = {}) {
      * dies before it can read the answer. `killChild` then waits for the exit.
      */
     crashChild(): void {
-      child?.kill('SIGKILL');
+      children.get(CHILD)?.crash();
     },
 
     /** SIGKILL: no shutdown code runs, exactly like a crash. */
     async killChild(): Promise<void> {
-      const running = child;
-      child = null;
-      if (!running) return;
-      await new Promise<void>((resolve) => {
-        if (running.exitCode !== null || running.signalCode !== null) return resolve();
-        running.once('exit', () => resolve());
-        running.kill('SIGKILL');
-      });
+      const running = children.get(CHILD);
+      children.delete(CHILD);
+      await running?.kill();
     },
 
-    async command(user: string, text: string, command = '/prerelease') {
+    async command(user: string, text: string, command = '/prerelease', to?: BotProcess) {
       const responseUrl = slack.createResponseUrl({ user, channel: DEPLOY_CHANNEL });
       const body = slashCommandBody({
         command,
@@ -222,7 +283,7 @@ export async function startWorld(options: WorldOptions = {}) {
         response_url: responseUrl,
         trigger_id: `${Date.now()}.trigger`,
       });
-      return sendSigned(url, SIGNING_SECRET, body);
+      return sendSigned(to?.url ?? url, SIGNING_SECRET, body);
     },
 
     parents(): FakeMessage[] {
@@ -234,7 +295,7 @@ export async function startWorld(options: WorldOptions = {}) {
     },
 
     /** Clicks a button of the parent message as `user`, with the payload Slack would send. */
-    async click(user: string, parent: FakeMessage, actionId: string) {
+    async click(user: string, parent: FakeMessage, actionId: string, to?: BotProcess) {
       const button = findButton(parent, actionId);
       const responseUrl = slack.createResponseUrl({ user, channel: DEPLOY_CHANNEL, messageTs: parent.ts });
       const body = blockActionsBody({
@@ -245,7 +306,7 @@ export async function startWorld(options: WorldOptions = {}) {
         response_url: responseUrl,
         trigger_id: `${Date.now()}.trigger-${user}`,
       });
-      return sendSigned(url, SIGNING_SECRET, body);
+      return sendSigned(to?.url ?? url, SIGNING_SECRET, body);
     },
 
     async submitView(user: string, view: { id: string; callback_id: string; private_metadata?: string }, values: Record<string, Record<string, { type: string; value: string | null }>>) {
@@ -259,7 +320,9 @@ export async function startWorld(options: WorldOptions = {}) {
     async stop(): Promise<void> {
       await inProcess?.stop();
       inProcess = null;
-      await world.killChild();
+      const running = [...children.values()];
+      children.clear();
+      await Promise.all(running.map((bot) => bot.kill()));
     },
 
     async close(): Promise<void> {
