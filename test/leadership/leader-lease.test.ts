@@ -1,19 +1,16 @@
-import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLeaderLease, type LeaderLease } from '../../src/leadership/leader-lease.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { SqliteDeployStore } from '../../src/store/sqlite-deploy-store.js';
 import { manualClock } from '../support/manual-clock.js';
-import { tempDirs } from '../store/fixtures.js';
+import { storesOnOneFile } from '../store/fixtures.js';
 
 const TTL = 15_000;
-const dirs = tempDirs();
 
 /** Two bot processes on one database, each with its side of the lease, driven attempt by attempt on one fake clock. */
 describe('leader lease: who acts', () => {
+  const db = storesOnOneFile();
   let clock: ReturnType<typeof manualClock>;
-  let stores: SqliteDeployStore[];
   let events: string[];
 
   function bot(name: string, store: SqliteDeployStore): LeaderLease {
@@ -35,18 +32,11 @@ describe('leader lease: who acts', () => {
   let a: LeaderLease;
   let b: LeaderLease;
 
-  beforeEach(async () => {
+  beforeEach(() => {
     clock = manualClock();
     events = [];
-    const file = join(dirs.make(), 'bot.sqlite');
-    stores = [await openStore({ file }), await openStore({ file })];
-    a = bot('A', stores[0]);
-    b = bot('B', stores[1]);
-  });
-
-  afterEach(async () => {
-    for (const store of stores) await store.close();
-    dirs.removeAll();
+    a = bot('A', db.a);
+    b = bot('B', db.b);
   });
 
   it('elects the first process and keeps the second standing by while the first renews', async () => {
@@ -96,7 +86,7 @@ describe('leader lease: who acts', () => {
     clock.advance(1_000);
     await a.stop();
     expect(events).toEqual(['A elected', 'A stopping', 'A stopped']);
-    expect(await stores[1].lease()).toBeNull();
+    expect(await db.b.lease()).toBeNull();
     await b.attempt();
     expect(b.isLeader()).toBe(true);
   });

@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { NewDeploy, StepCommit, StoredDeploy } from '../../src/deploy/store-port.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { SqliteDeployStore } from '../../src/store/sqlite-deploy-store.js';
 
 export const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 
@@ -54,4 +57,24 @@ export function tempDirs(): { make(): string; removeAll(): void } {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Two connections to one new database file per test, as two bot processes on one DATA_DIR have;
+ * opened before each test, closed and removed after it.
+ */
+export function storesOnOneFile(): { a: SqliteDeployStore; b: SqliteDeployStore } {
+  const dirs = tempDirs();
+  const pair = {} as { a: SqliteDeployStore; b: SqliteDeployStore };
+  beforeEach(async () => {
+    const file = join(dirs.make(), 'bot.sqlite');
+    pair.a = await openStore({ file });
+    pair.b = await openStore({ file });
+  });
+  afterEach(async () => {
+    await pair.a.close();
+    await pair.b.close();
+    dirs.removeAll();
+  });
+  return pair;
 }
