@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProduction } from '../../.ci/build.js';
 import { PRERELEASE_ACTIONS } from '../../src/slack/blocks/prerelease-actions.js';
 import { freePort } from '../../src/util/free-port.js';
-import { sendSigned, slashCommandBody } from '../../src/sandbox/slack/signing.js';
-import { DEPLOY_CHANNEL, startWorld, USERS, waitFor, type World } from '../support/world.js';
+import { startWorld, USERS, waitFor, type World } from '../support/world.js';
 import { readDockerfile, type DockerStage } from './dockerfile.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -150,17 +149,7 @@ describe.skipIf(!slim)('the Dockerfile: build, slim install, run', () => {
         '/healthz of the slim install',
       );
       expect(health.ok).toBe(true);
-      const body = slashCommandBody({
-        command: '/prerelease',
-        text: 'board 1.1.0',
-        user_id: USERS.deployer,
-        user_name: 'dana',
-        channel_id: DEPLOY_CHANNEL,
-        team_id: 'T0SANDBOX1',
-        response_url: world.slack.createResponseUrl({ user: USERS.deployer, channel: DEPLOY_CHANNEL }),
-        trigger_id: `${Date.now()}.trigger`,
-      });
-      const response = await sendSigned(`http://127.0.0.1:${port}/slack/events`, world.env.SLACK_SIGNING_SECRET, body);
+      const response = await world.command(USERS.deployer, 'board 1.1.0', '/prerelease', { url: `http://127.0.0.1:${port}/slack/events` });
       expect(response.status).toBe(200);
       await waitFor(() => world.parents().find((p) => JSON.stringify(p.blocks ?? []).includes(PRERELEASE_ACTIONS.approve)), 60_000, 'the canary to soak, launched by the slim install');
       expect(world.emulator.requests.calls('RunInstances')).toHaveLength(1);

@@ -271,7 +271,7 @@ export async function startWorld(options: WorldOptions = {}) {
       await running?.kill();
     },
 
-    async command(user: string, text: string, command = '/prerelease', to?: BotProcess) {
+    async command(user: string, text: string, command = '/prerelease', to?: Pick<BotProcess, 'url'>) {
       const responseUrl = slack.createResponseUrl({ user, channel: DEPLOY_CHANNEL });
       const body = slashCommandBody({
         command,
