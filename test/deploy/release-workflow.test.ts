@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../src/config/catalog.js';
 import { TAG, type BoardCounts, type DrainHook, type Instance, type TicketRelease, type Tickets } from '../../src/deploy/ports.js';
 import { createPrereleaseWorkflow } from '../../src/deploy/prerelease/workflow.js';
 import type { ReleaseFacts } from '../../src/deploy/release/facts.js';
+import { DROP_PERSISTS_MS } from '../../src/deploy/release/drain-phase.js';
 import { planRelease } from '../../src/deploy/release/request.js';
 import { retryJira } from '../../src/deploy/release/jira-retry.js';
 import { createReleaseWorkflow } from '../../src/deploy/release/workflow.js';
@@ -14,6 +16,8 @@ import { createFakeFleet } from '../support/fake-fleet.js';
 import { manualClock } from '../support/manual-clock.js';
 
 const SECOND = 1000;
+/** Facts of a release paused mid rollback drain, written by the bot before the drain was one phase (1143c3a). */
+const factsWrittenBefore = (): Record<string, unknown> & { pause: unknown } => JSON.parse(readFileSync(new URL('./fixtures/release-paused-in-rollback-drain.v0.json', import.meta.url), 'utf8'));
 const images = [
   { imageId: 'ami-old', name: 'board-1.0.0', version: '1.0.0', state: 'available', createdAt: '2026-11-20T00:00:00Z', commit: 'aaa' },
   { imageId: 'ami-new', name: 'board-1.1.0', version: '1.1.0', state: 'available', createdAt: '2026-11-22T00:00:00Z', commit: 'bbb' },
@@ -230,7 +234,12 @@ describe('release workflow (runner, sqlite store, fake ports, fake clock)', () =
     expect(fake.calls.filter((c) => c.method === 'deregister').flatMap((c) => c.args[0] as string[])).not.toContain(old[0].instanceId);
   });
 
-  it('moves users back onto the warm old servers on Rollback during the drain', async () => {
+  /**
+   * Presses Rollback in the middle of the drain. From then on the world moves the users of a
+   * hooked new server back to the old ones; `onHook` replaces what the drain hook does. Returns
+   * the world that answers the board reads from then on.
+   */
+  async function rollBackMidDrain(onHook: (instanceId: string) => void = (id) => void world.hooked.add(id)) {
     await plan();
     await tick(600, (d) => d.state === 'draining' && d.facts.drain.wave >= 1);
     await store.addAction({ deployId: 'rl-test1', action: 'rollback', actor: 'U0REL', reason: 'latency up', at: clock.now() });
@@ -243,7 +252,15 @@ describe('release workflow (runner, sqlite store, fake ports, fake clock)', () =
       for (const [id, n] of moveBack.boards) world.boards.set(id, n);
       return reads;
     } });
-    Object.assign(world.hook, { drain: async (_s: ServiceConfig, i: { instanceId: string }) => void world.hooked.add(i.instanceId) });
+    Object.assign(world.hook, { drain: async (_s: ServiceConfig, i: { instanceId: string }) => onHook(i.instanceId) });
+    return moveBack;
+  }
+
+  const newServers = () => [...fake.instances.values()].filter((i) => i.tags[TAG.version] === '1.1.0').map((i) => i.instanceId);
+  const questions = async () => (await noteTypes()).filter((n) => n.type === 'question');
+
+  it('moves users back onto the warm old servers on Rollback during the drain', async () => {
+    await rollBackMidDrain();
     const done = await tick(800, (d) => d.finishedAt !== null);
     expect(done.outcome).toBe('rolled_back');
     expect(old.every((o) => fake.instances.get(o.instanceId)?.state === 'running')).toBe(true);
@@ -251,6 +268,75 @@ describe('release workflow (runner, sqlite store, fake ports, fake clock)', () =
     const fresh = [...fake.instances.values()].filter((i) => i.tags[TAG.version] === '1.1.0');
     expect(fresh.every((i) => i.state === 'terminated')).toBe(true);
     expect(jira.closed).toEqual([]);
+  });
+
+  it('after Wait on an unknown count during a rollback drain, asks again only once the quiet period is over', async () => {
+    service = makeService((y) => y.replace('serverTimeout: 10m', 'serverTimeout: 2m'));
+    const moveBack = await rollBackMidDrain();
+    const victim = newServers()[0];
+    moveBack.unknown.set(victim, 'scrape of 10.0.0.6:9100 failing (up == 0)');
+    const asked = await tick(200, (d) => d.state === 'paused');
+    expect(asked).toMatchObject({ state: 'paused', facts: { pausedFrom: 'rolling_back', pause: { kind: 'unknown', instanceIds: [victim] } } });
+
+    await store.addAction({ deployId: 'rl-test1', action: 'wait', actor: 'U0REL', reason: 'exporter restarting', at: clock.now() });
+    const quiet = await tick(110, (d) => d.state === 'paused');
+    expect(quiet.state).toBe('rolling_back');
+    expect(await questions()).toHaveLength(1);
+    expect(fake.instances.get(victim)?.state).toBe('running');
+
+    const again = await tick(30, (d) => d.state === 'paused');
+    expect(again).toMatchObject({ state: 'paused', facts: { pausedFrom: 'rolling_back', pause: { kind: 'unknown', instanceIds: [victim] } } });
+  });
+
+  it('pauses a rollback drain with a drop question when the total of boards stays down for DROP_PERSISTS_MS', async () => {
+    // The hook reaches the new servers but nobody moves: the drain stays open while boards vanish.
+    const told = new Set<string>();
+    await rollBackMidDrain((id) => void told.add(id));
+    await tick(200, () => told.size > 0);
+    for (const [id, n] of world.boards) world.boards.set(id, Math.floor(n / 2));
+
+    const early = await tick(DROP_PERSISTS_MS / SECOND - 5, (d) => d.state === 'paused');
+    expect(early.state).toBe('rolling_back');
+    const dropped = await tick(15, (d) => d.state === 'paused');
+    expect(dropped).toMatchObject({ state: 'paused', facts: { pausedFrom: 'rolling_back', pause: { kind: 'drop', reason: expect.stringContaining('boards fell') } } });
+    expect(newServers().every((id) => fake.instances.get(id)?.state === 'running')).toBe(true);
+  });
+
+  it('resumes a release that an earlier bot paused mid rollback drain, from the facts that bot stored', async () => {
+    // The same world and moves as when the fixture was written, so the servers match its facts.
+    const moveBack = await rollBackMidDrain();
+    await tick(200, () => world.hooked.size > 0);
+    await tick(3);
+    const victim = [...world.hooked][0];
+    moveBack.unknown.set(victim, 'scrape of 10.0.0.6:9100 failing (up == 0)');
+    const paused = await tick(200, (d) => d.state === 'paused');
+    const stored = factsWrittenBefore();
+    expect(paused.facts.pause).toEqual(stored.pause);
+    await store.commitStep({
+      deployId: 'rl-test1',
+      expectedRevision: paused.revision,
+      fromState: 'paused',
+      toState: 'paused',
+      facts: stored,
+      wakeAt: null,
+      outcome: null,
+      finishedAt: null,
+      startedAt: clock.now(),
+      at: clock.now(),
+      summary: 'the row as the earlier bot left it',
+      audit: [],
+      consumedActionIds: [],
+      notes: [],
+    });
+
+    await store.addAction({ deployId: 'rl-test1', action: 'wait', actor: 'U0REL', reason: 'exporter restarting', at: clock.now() });
+    const waiting = await tick(1);
+    expect(waiting.facts.rollback?.drain).toMatchObject({ baselineTotal: 492, wave: 1, quietUntil: clock.now() + service.drain!.serverTimeout });
+    moveBack.unknown.delete(victim);
+    const done = await tick(800, (d) => d.finishedAt !== null);
+    expect(done.outcome).toBe('rolled_back');
+    expect(old.every((o) => fake.instances.get(o.instanceId)?.state === 'running')).toBe(true);
+    expect(newServers().every((id) => fake.instances.get(id)?.state === 'terminated')).toBe(true);
   });
 
   it('pauses on a user\'s Pause and goes on after Resume', async () => {

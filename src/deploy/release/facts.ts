@@ -39,6 +39,31 @@ export interface PauseQuestion {
   by: string;
 }
 
+/**
+ * One drain between two ticks, the same for both directions: the release drains the old servers
+ * onto the new ones (`facts.drain`), its rollback the new servers back onto the old ones
+ * (`facts.rollback.drain`). "New" and "old" in the names below are the release's direction.
+ */
+export interface DrainState {
+  /** The servers this drain empties. */
+  servers: DrainServer[];
+  baselineTotal: number | null;
+  /** Last reads of the servers the users move onto. */
+  newBoards: Record<string, number | null>;
+  wave: number;
+  startedAt: number | null;
+  /** Boards on the servers to empty when the drain began: the users it moves. */
+  oldBoardsAtStart: number | null;
+  /** Since when the total of boards has been below the tolerance, without a break. */
+  dropSince: number | null;
+  /** After "Wait" on an unknown count, the drain asks again only after this. */
+  quietUntil: number | null;
+  /** Instances a human allowed to be retired although they could not be confirmed drained. */
+  forced: { instanceId: string; by: string; reason: string }[];
+}
+
+export const freshDrain = (): DrainState => ({ servers: [], baselineTotal: null, newBoards: {}, wave: 0, startedAt: null, oldBoardsAtStart: null, dropSince: null, quietUntil: null, forced: [] });
+
 export interface ReleaseFacts {
   plan: ReleasePlan;
   startedBy: string | null;
@@ -54,21 +79,7 @@ export interface ReleaseFacts {
   closedAt: number | null;
   /** Deregistration delay shorter than the drain needs: said once in the thread. */
   delayWarning: string | null;
-  drain: {
-    servers: DrainServer[];
-    baselineTotal: number | null;
-    newBoards: Record<string, number | null>;
-    wave: number;
-    startedAt: number | null;
-    /** Boards on the old servers when the drain began: the users this release moves. */
-    oldBoardsAtStart: number | null;
-    /** Since when the total of boards has been below the tolerance, without a break. */
-    dropSince: number | null;
-    /** After "Wait" on an unknown count, the release asks again only after this. */
-    quietUntil: number | null;
-    /** Instances a human allowed to be retired although they could not be confirmed drained. */
-    forced: { instanceId: string; by: string; reason: string }[];
-  };
+  drain: DrainState;
   /** Paused releases resume into this state. */
   pausedFrom: ReleaseState | null;
   pause: PauseQuestion | null;
@@ -82,8 +93,7 @@ export interface ReleaseFacts {
     /** Old servers registered again (rollback after they were closed). */
     reopenedAt: number | null;
     /** The new servers, drained back onto the old ones. */
-    servers: DrainServer[];
-    baselineTotal: number | null;
+    drain: DrainState;
   } | null;
   problem: string | null;
   /** Last time the parent message was worth refreshing with new numbers. */
@@ -104,7 +114,7 @@ export function initialReleaseFacts(plan: ReleasePlan): ReleaseFacts {
     gate: { startedAt: null, boards: null, passedAt: null },
     closedAt: null,
     delayWarning: null,
-    drain: { servers: [], baselineTotal: null, newBoards: {}, wave: 0, startedAt: null, oldBoardsAtStart: null, dropSince: null, quietUntil: null, forced: [] },
+    drain: freshDrain(),
     pausedFrom: null,
     pause: null,
     retire: { warmUntil: null, terminated: [] },

@@ -1,7 +1,7 @@
-import { planDrain } from '../drain.js';
 import { BOT_ACTOR, leftRunning } from '../workflow.js';
+import { drainPhase, ROLLBACK_DRAIN } from './drain-phase.js';
 import type { ReleaseFacts } from './facts.js';
-import { drainPolicy, freshServer, instancePoll, knownTotal, pause, sendHooks, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './release-step.js';
+import { drainPoll, freshServer, instancePoll, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './release-step.js';
 
 /**
  * Rolling back moves users back to the old servers while they are warm: register them again,
@@ -21,24 +21,24 @@ export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Pr
   for (const i of launched) if (i.privateIp) ips[i.instanceId] = i.privateIp;
   for (const o of facts.plan.oldInstances) ips[o.instanceId] = o.privateIp;
 
-  const done = (removed: string[], notes: Result['notes'] = [], left: ReturnType<typeof leftRunning> = null): Result =>
-    to('done', facts, null, {
+  const done = (removed: string[], notes: Result['notes'] = [], left: ReturnType<typeof leftRunning> = null, final: ReleaseFacts = facts): Result =>
+    to('done', final, null, {
       outcome: 'rolled_back',
       notes: [...(notes ?? []), { type: 'removed', instanceIds: removed, leftRunning: left?.note }],
       audit: [left?.audit ?? { actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: removed } }],
     });
 
-  const finish = async (notes: Result['notes'] = []): Promise<Result> => {
+  const finish = async (notes: Result['notes'] = [], final: ReleaseFacts = facts): Promise<Result> => {
     if (newIds.length > 0) await fleet.deregister(service, newIds);
     const left = leftRunning(ctx.skip, newIds);
     if (newIds.length > 0 && !left) await fleet.terminate(service, newIds);
-    return done(left ? [] : newIds, notes, left);
+    return done(left ? [] : newIds, notes, left, final);
   };
 
   if (facts.closedAt === null) return finish();
   // The new servers are terminated together once all are drained: none left means the bot
   // terminated them and died before committing. Reading their counts now would find them unknown.
-  if (rollback.servers.length > 0 && newIds.length === 0) return done(rollback.servers.map((s) => s.instanceId));
+  if (rollback.drain.servers.length > 0 && newIds.length === 0) return done(rollback.drain.servers.map((s) => s.instanceId));
 
   const oldIds = facts.plan.oldInstances.map((o) => o.instanceId).filter((id) => !facts.retire.terminated.includes(id));
   const alive = (await fleet.describe(service, oldIds)).filter((i) => i.state === 'running').map((i) => i.instanceId);
@@ -55,40 +55,19 @@ export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Pr
       audit: [{ actor: BOT_ACTOR, action: 'reopened_old_servers', data: { instanceIds: alive } }],
     });
   }
-  if (rollback.servers.length === 0) {
+  if (rollback.drain.servers.length === 0) {
     const targets = await fleet.health(service, alive);
     if (targets.length === 0 || targets.some((t) => t.state !== 'healthy')) return to('rolling_back', facts, now + instancePoll(ctx));
     await fleet.deregister(service, newIds);
-    return to('rolling_back', { ...facts, rollback: { ...rollback, servers: newIds.map(freshServer) } }, now, {
+    return to('rolling_back', ROLLBACK_DRAIN.write(facts, { ...rollback.drain, servers: newIds.map(freshServer), startedAt: now }), now, {
       notes: [{ type: 'closed', instanceIds: newIds, delayWarning: null }],
     });
   }
 
-  const policy = drainPolicy(ctx);
-  const asked = [...rollback.servers.map((s) => s.instanceId), ...alive];
-  const reads = await options.boards.read(service, asked.map((instanceId) => ({ instanceId, privateIp: ips[instanceId] ?? undefined })));
-  const baselineTotal = rollback.baselineTotal ?? knownTotal(reads);
-  const plan = planDrain({
-    now,
-    servers: rollback.servers,
-    reads,
-    newServerIds: alive,
-    baselineTotal: baselineTotal ?? 0,
-    wave: rollback.servers.reduce((n, s) => Math.max(n, s.wave), 0),
-    policy,
-    forced: facts.drain.forced.map((f) => f.instanceId),
-  });
-  const sent = plan.hook.length > 0 ? await sendHooks(ctx, options.drainHook, plan.servers, plan.hook, ips) : { servers: plan.servers, notes: [] };
-  const next: ReleaseFacts = { ...facts, rollback: { ...rollback, servers: sent.servers, baselineTotal } };
-  if (plan.ask.length > 0) {
-    const kind = plan.ask.some((a) => a.kind === 'stuck') ? 'stuck' : 'unknown';
-    return pause(ctx, next, { kind, reason: plan.ask.map((a) => `${a.instanceId}: ${a.reason}`).join('; '), instanceIds: plan.ask.map((a) => a.instanceId), at: now, by: BOT_ACTOR }, sent.notes);
-  }
-  if (plan.done) {
-    const drained = sent.servers.filter((s) => s.phase === 'drained').map((s) => s.instanceId);
-    const leftover = newIds.filter((id) => !drained.includes(id));
-    if (leftover.length > 0) return to('rolling_back', next, now + (service.drain?.pollInterval ?? 5_000), { notes: sent.notes });
-    return finish(sent.notes);
-  }
-  return to('rolling_back', next, now + (service.drain?.pollInterval ?? 5_000), { notes: sent.notes });
+  const tick = await drainPhase(ctx, options, { slot: ROLLBACK_DRAIN, onto: alive, ips, narrate: false });
+  if (!tick.done) return tick.result;
+  // New servers found by their tag that the drain did not include may hold boards: none is terminated while any is left.
+  const drained = ROLLBACK_DRAIN.read(tick.facts).servers.map((s) => s.instanceId);
+  if (newIds.some((id) => !drained.includes(id))) return to('rolling_back', tick.facts, now + drainPoll(ctx), { notes: tick.notes });
+  return finish(tick.notes, tick.facts);
 }

@@ -1,27 +1,14 @@
 import type { ServiceConfig } from '../../config/catalog.js';
 import { formatDuration } from '../../config/duration.js';
-import { planDrain, type DrainServer } from '../drain.js';
 import { DependencyError, type Tickets } from '../ports.js';
 import type { ActionRecord, ThreadNote } from '../records.js';
 import { describeTargets, healthByInstance } from '../target-health.js';
 import type { Failure } from '../failure.js';
 import { BOT_ACTOR, leftRunning, type HoldOptions, type Workflow } from '../workflow.js';
+import { answerDrainQuestion, drainPhase, RELEASE_DRAIN } from './drain-phase.js';
 import { newFleetIds, PAUSABLE, type ReleaseFacts } from './facts.js';
-import {
-  controlAction,
-  drainPolicy,
-  DROP_PERSISTS_MS,
-  freshServer,
-  instancePoll,
-  knownTotal,
-  pause,
-  sendHooks,
-  startRollback,
-  to,
-  type Ctx,
-  type ReleaseWorkflowOptions,
-  type Result,
-} from './release-step.js';
+import { upgradeReleaseFacts } from './facts-upgrade.js';
+import { controlAction, drainPolicy, freshServer, instancePoll, knownTotal, pause, startRollback, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './release-step.js';
 import { rollingBack } from './rollback.js';
 import { takeOverCommand, takeOverRefusal, unmanagedServers } from './take-over.js';
 
@@ -187,91 +174,25 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
   }
 
   async function draining(ctx: Ctx): Promise<Result> {
-    const { deploy, service, now } = ctx;
-    const facts = deploy.facts;
-    const policy = drainPolicy(ctx);
-    const newIds = newFleetIds(facts);
+    const facts = ctx.deploy.facts;
     const ips: Record<string, string | null> = { ...facts.privateIps };
     for (const o of facts.plan.oldInstances) ips[o.instanceId] = o.privateIp;
-    const asked = [...facts.drain.servers.map((s) => s.instanceId), ...newIds];
-    const reads = await boards.read(service, asked.map((instanceId) => ({ instanceId, privateIp: ips[instanceId] ?? undefined })));
-    const total = knownTotal(reads);
-    const oldReads = reads.filter((r) => facts.drain.servers.some((s) => s.instanceId === r.instanceId));
-    const baselineTotal = facts.drain.baselineTotal ?? total;
-    const oldBoardsAtStart = facts.drain.oldBoardsAtStart ?? knownTotal(oldReads);
-    const plan = planDrain({
-      now,
-      servers: facts.drain.servers,
-      reads,
-      newServerIds: newIds,
-      baselineTotal: baselineTotal ?? 0,
-      wave: facts.drain.wave,
-      policy,
-      forced: facts.drain.forced.map((f) => f.instanceId),
-    });
-    const notes: ThreadNote[] = [];
-    let servers = plan.servers;
-    if (plan.hook.length > 0) {
-      const sent = await sendHooks(ctx, options.drainHook, servers, plan.hook, ips);
-      servers = sent.servers;
-      notes.push(...sent.notes);
-    }
-    if (plan.wave > facts.drain.wave) {
-      const waveIds = servers.filter((s) => s.wave === plan.wave).map((s) => s.instanceId);
-      notes.push({ type: 'wave', wave: plan.wave, instanceIds: waveIds, boards: servers.filter((s) => s.wave === plan.wave).reduce((n, s) => n + (s.boards ?? 0), 0), projectedPerNewServer: plan.projectedPerNewServer, capacity: policy.capacity });
-    }
-    if (plan.drained.length > 0) {
-      notes.push({ type: 'drained', instanceIds: plan.drained, forced: plan.drained.some((id) => facts.drain.forced.some((f) => f.instanceId === id)) });
-    }
-    const newBoards = Object.fromEntries(reads.filter((r) => newIds.includes(r.instanceId)).map((r) => [r.instanceId, r.boards]));
-    const next: ReleaseFacts = {
-      ...facts,
-      problem: plan.hold,
-      progressAt: now,
-      drain: { ...facts.drain, servers, wave: plan.wave, baselineTotal, oldBoardsAtStart, newBoards },
-    };
-    if (plan.hold && plan.hold !== facts.problem) notes.push({ type: 'text', text: `⏸️ No new wave: ${plan.hold}` });
-    const quiet = facts.drain.quietUntil !== null && now < facts.drain.quietUntil;
-    const asks = plan.ask.filter((a) => a.kind === 'stuck' || !quiet);
-    if (asks.length > 0) {
-      const kind = asks.some((a) => a.kind === 'stuck') ? 'stuck' : 'unknown';
-      return pause(ctx, next, { kind, reason: asks.map((a) => `${a.instanceId}: ${a.reason}`).join('; '), instanceIds: asks.map((a) => a.instanceId), at: now, by: BOT_ACTOR }, notes);
-    }
-    const dropSince = plan.drop ? (facts.drain.dropSince ?? now) : null;
-    next.drain.dropSince = dropSince;
-    if (plan.drop && dropSince !== null && now - dropSince >= DROP_PERSISTS_MS) {
-      return pause(ctx, next, { kind: 'drop', reason: `${plan.drop} for ${formatDuration(now - dropSince)}`, instanceIds: [], at: now, by: BOT_ACTOR }, notes);
-    }
-    if (plan.done) return to('retiring', next, now, { notes });
-    return to('draining', next, now + (service.drain?.pollInterval ?? 5_000), { notes });
+    const tick = await drainPhase(ctx, options, { slot: RELEASE_DRAIN, onto: newFleetIds(facts), ips, narrate: true });
+    return tick.done ? to('retiring', tick.facts, ctx.now, { notes: tick.notes }) : tick.result;
   }
 
   async function paused(ctx: Ctx): Promise<Result> {
     const facts = ctx.deploy.facts;
     const consumed = ctx.actions.map((a) => a.id);
     const from = facts.pausedFrom ?? 'draining';
-    const resume = (next: ReleaseFacts, action: ActionRecord, notes: ThreadNote[] = []): Result =>
+    const resume = (next: ReleaseFacts, action: ActionRecord): Result =>
       to(from, { ...next, pause: null, pausedFrom: null }, ctx.now, {
         consumed,
-        notes: [...notes, { type: 'resumed', by: action.actor, reason: action.reason }],
+        notes: [{ type: 'resumed', by: action.actor, reason: action.reason }],
         audit: [{ actor: action.actor, action: action.action === 'force' ? 'terminate_anyway' : action.action, reason: action.reason, data: { question: facts.pause } }],
       });
     for (const action of ctx.actions) {
-      if (action.action === 'force' && facts.pause) {
-        const forced = [...facts.drain.forced, ...facts.pause.instanceIds.map((instanceId) => ({ instanceId, by: action.actor, reason: action.reason ?? '' }))];
-        return resume({ ...facts, drain: { ...facts.drain, forced } }, action);
-      }
-      if (action.action === 'wait' || action.action === 'resume') {
-        const question = facts.pause;
-        const timeout = drainPolicy(ctx).serverTimeoutMs;
-        const retry = (servers: DrainServer[]) =>
-          servers.map((s) => (question?.kind === 'stuck' && question.instanceIds.includes(s.instanceId) ? { ...s, phase: 'draining' as const, hookAttempts: 1, hookedAt: ctx.now } : s));
-        const quietUntil = question?.kind === 'unknown' ? ctx.now + timeout : facts.drain.quietUntil;
-        // After a drop the people who looked at it accept the new total as the baseline.
-        const baselineTotal = question?.kind === 'drop' && from !== 'rolling_back' ? null : facts.drain.baselineTotal;
-        const rollback = facts.rollback && from === 'rolling_back' ? { ...facts.rollback, servers: retry(facts.rollback.servers), baselineTotal: question?.kind === 'drop' ? null : facts.rollback.baselineTotal } : facts.rollback;
-        return resume({ ...facts, rollback, drain: { ...facts.drain, servers: from === 'rolling_back' ? facts.drain.servers : retry(facts.drain.servers), baselineTotal, quietUntil } }, action);
-      }
+      if ((action.action === 'force' && facts.pause) || action.action === 'wait' || action.action === 'resume') return resume(answerDrainQuestion(ctx, facts, action), action);
     }
     return to('paused', facts, null, { consumed });
   }
@@ -331,7 +252,8 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
   return {
     kind: 'release',
     holdOptions: releaseHoldOptions,
-    async step(ctx) {
+    async step(stored) {
+      const ctx = { ...stored, deploy: { ...stored.deploy, facts: upgradeReleaseFacts(stored.deploy.facts) } };
       const step = steps[ctx.deploy.state];
       if (!step) throw new Error(`release ${ctx.deploy.id} is in unknown state ${ctx.deploy.state}`);
       const { rollback, pause: pauseAction } = controlAction(ctx);

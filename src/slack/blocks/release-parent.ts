@@ -133,9 +133,10 @@ function describeQuestion(question: PauseQuestion): string {
 function describeRollback(facts: ReleaseFacts): string {
   const rollback = facts.rollback as NonNullable<ReleaseFacts['rollback']>;
   const lines = [`Asked by ${mention(rollback.by)} at ${slackTime(rollback.at)} while ${rollback.from.replace('_', ' ')}${rollback.reason ? `: ${quote(rollback.reason)}` : ''}`];
-  if (rollback.servers.length > 0) {
-    const left = rollback.servers.reduce((n, s) => n + (s.boards ?? 0), 0);
-    lines.push(`Moving users back: ${formatCount(left)} boards left on the new servers (${describeDrainPhases(rollback.servers)})`);
+  const { servers } = rollback.drain;
+  if (servers.length > 0) {
+    const left = servers.reduce((n, s) => n + (s.boards ?? 0), 0);
+    lines.push(`Moving users back: ${formatCount(left)} boards left on the new servers (${describeDrainPhases(servers)})`);
   } else if (rollback.reopenedAt !== null) {
     lines.push(`Old servers registered again at ${slackTime(rollback.reopenedAt)}; waiting for them to be healthy`);
   }

@@ -1,6 +1,7 @@
 import { formatDuration } from '../../config/duration.js';
 import type { DrainServer } from '../../deploy/drain.js';
 import { newFleetIds, type PauseQuestion, type ReleaseFacts } from '../../deploy/release/facts.js';
+import { upgradeReleaseFacts, type StoredReleaseFacts } from '../../deploy/release/facts-upgrade.js';
 import type { DeployRecord } from '../../deploy/records.js';
 import { formatCount, slackTime } from './mrkdwn.js';
 import { isFinished, OUTCOME_STATUS } from './outcome.js';
@@ -9,9 +10,11 @@ import { isFinished, OUTCOME_STATUS } from './outcome.js';
 
 export type ReleaseDeploy = DeployRecord<ReleaseFacts>;
 
-/** Release facts are written only by the release workflow, so the kind tells their shape. */
+/** Release facts are written only by the release workflow, so the kind tells their shape, once upgraded from an earlier bot's. */
 export function asRelease(deploy: DeployRecord): ReleaseDeploy | null {
-  return deploy.kind === 'release' ? (deploy as unknown as ReleaseDeploy) : null;
+  if (deploy.kind !== 'release') return null;
+  const stored = deploy as unknown as DeployRecord<StoredReleaseFacts>;
+  return { ...stored, facts: upgradeReleaseFacts(stored.facts) };
 }
 
 const PHASE: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { freshDrain } from '../../../src/deploy/release/facts.js';
 import type { DeployRecord } from '../../../src/deploy/records.js';
 import { renderReleaseHistory, renderReleaseList } from '../../../src/slack/blocks/release-list.js';
 import { exampleService } from '../../support/catalog.js';
@@ -83,7 +84,7 @@ describe('/release history', () => {
 
   it('shows a running release with its phase, and a rollback with who rolled back', () => {
     const rolled = past('1.0.1', 5, 'rolled_back');
-    rolled.facts.rollback = { by: 'U0DAVE001', reason: 'errors', at: NOW - 4 * HOUR, from: 'draining', reopenedAt: null, servers: [], baselineTotal: null };
+    rolled.facts.rollback = { by: 'U0DAVE001', reason: 'errors', at: NOW - 4 * HOUR, from: 'draining', reopenedAt: null, drain: freshDrain() };
     const text = visibleText(renderReleaseHistory(records(draining(), rolled), service, NOW));
 
     expect(text).toContain('• *1.1.0* 🌊 draining, wave 2 · by <@U0CAROL01> · <!date^');

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { freshDrain } from '../../../src/deploy/release/facts.js';
 import type { DeployRecord } from '../../../src/deploy/records.js';
 import { renderParent } from '../../../src/slack/blocks/render-parent.js';
 import { RELEASE_ACTIONS } from '../../../src/slack/blocks/release-actions.js';
@@ -159,7 +161,7 @@ describe('release parent message: running', () => {
 
   it('says who rolls back and why, and how many boards are still on new servers, without buttons', () => {
     const deploy = draining(4, { state: 'rolling_back' });
-    deploy.facts.rollback = { by: 'U0DAVE001', reason: 'checkout errors', at: NOW - MINUTE, from: 'draining', reopenedAt: NOW - MINUTE, servers: [drainServer(newId(1), 30, 'draining', 1), drainServer(newId(2), 12)], baselineTotal: null };
+    deploy.facts.rollback = { by: 'U0DAVE001', reason: 'checkout errors', at: NOW - MINUTE, from: 'draining', reopenedAt: NOW - MINUTE, drain: { ...freshDrain(), servers: [drainServer(newId(1), 30, 'draining', 1), drainServer(newId(2), 12)] } };
     const message = render(deploy);
 
     expectAcceptedBySlack(message);
@@ -169,6 +171,15 @@ describe('release parent message: running', () => {
     expect(text).toContain('while draining: checkout errors');
     expect(text).toContain('Moving users back: 42 boards left on the new servers (1 draining · 1 serving)');
     expect(buttons(message.blocks)).toEqual([]);
+  });
+
+  it('reads a rollback drain stored by an earlier bot (servers and baseline on the rollback)', () => {
+    const stored = JSON.parse(readFileSync(new URL('../../deploy/fixtures/release-paused-in-rollback-drain.v0.json', import.meta.url), 'utf8'));
+    const deploy = { ...draining(4, { state: 'rolling_back' }), facts: { ...stored, pause: null, pausedFrom: null } };
+    const message = renderParent(asRecord(deploy), service, NOW);
+
+    expectAcceptedBySlack(message);
+    expect(visibleText(message)).toContain('Moving users back: 0 boards left on the new servers (4 draining)');
   });
 });
 
@@ -199,7 +210,7 @@ describe('release parent message: paused', () => {
     const deploy = draining(4, { state: 'paused' });
     deploy.facts.pausedFrom = 'rolling_back';
     deploy.facts.pause = { kind: 'stuck', reason: 'did not drain in 10m', instanceIds: [newId(1)], at: NOW - MINUTE, by: 'release-bot' };
-    deploy.facts.rollback = { by: 'U0DAVE001', reason: null, at: NOW - 5 * MINUTE, from: 'draining', reopenedAt: NOW - 4 * MINUTE, servers: [drainServer(newId(1), 5, 'stuck', 1)], baselineTotal: null };
+    deploy.facts.rollback = { by: 'U0DAVE001', reason: null, at: NOW - 5 * MINUTE, from: 'draining', reopenedAt: NOW - 4 * MINUTE, drain: { ...freshDrain(), servers: [drainServer(newId(1), 5, 'stuck', 1)] } };
 
     expect(actionIds(render(deploy).blocks)).toEqual([RELEASE_ACTIONS.resume]);
   });
@@ -227,7 +238,7 @@ describe('release parent message: finished', () => {
   });
 
   it('says who rolled back and why', () => {
-    const message = render(finished('rolled_back', { rollback: { by: 'U0DAVE001', reason: 'errors <spiked>', at: NOW - 5 * MINUTE, from: 'gating', reopenedAt: null, servers: [], baselineTotal: null } }));
+    const message = render(finished('rolled_back', { rollback: { by: 'U0DAVE001', reason: 'errors <spiked>', at: NOW - 5 * MINUTE, from: 'gating', reopenedAt: null, drain: freshDrain() } }));
 
     expect(visibleText(message)).toContain('Rolled back by <@U0DAVE001> while gating: errors &lt;spiked&gt;');
     expect(buttons(message.blocks)).toEqual([]);
