@@ -21,18 +21,18 @@ export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Pr
   for (const i of launched) if (i.privateIp) ips[i.instanceId] = i.privateIp;
   for (const o of facts.plan.oldInstances) ips[o.instanceId] = o.privateIp;
 
-  const done = (removed: string[], notes: Result['notes'] = [], left: ReturnType<typeof leftRunning> = null, final: ReleaseFacts = facts): Result =>
-    to('done', final, null, {
+  const done = (removed: string[], notes: Result['notes'] = [], left: ReturnType<typeof leftRunning> = null): Result =>
+    to('done', facts, null, {
       outcome: 'rolled_back',
       notes: [...(notes ?? []), { type: 'removed', instanceIds: removed, leftRunning: left?.note }],
       audit: [left?.audit ?? { actor: BOT_ACTOR, action: 'terminated', data: { instanceIds: removed } }],
     });
 
-  const finish = async (notes: Result['notes'] = [], final: ReleaseFacts = facts): Promise<Result> => {
+  const finish = async (notes: Result['notes'] = []): Promise<Result> => {
     if (newIds.length > 0) await fleet.deregister(service, newIds);
     const left = leftRunning(ctx.skip, newIds);
     if (newIds.length > 0 && !left) await fleet.terminate(service, newIds);
-    return done(left ? [] : newIds, notes, left, final);
+    return done(left ? [] : newIds, notes, left);
   };
 
   if (facts.closedAt === null) return finish();
@@ -69,5 +69,5 @@ export async function rollingBack(ctx: Ctx, options: ReleaseWorkflowOptions): Pr
   // New servers found by their tag that the drain did not include may hold boards: none is terminated while any is left.
   const drained = ROLLBACK_DRAIN.read(tick.facts).servers.map((s) => s.instanceId);
   if (newIds.some((id) => !drained.includes(id))) return to('rolling_back', tick.facts, now + drainPoll(ctx), { notes: tick.notes });
-  return finish(tick.notes, tick.facts);
+  return finish(tick.notes);
 }
