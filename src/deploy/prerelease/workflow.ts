@@ -1,8 +1,8 @@
 import { formatDuration } from '../../config/duration.js';
 import { DependencyError, type Changelog, type Fleet, type NewErrors } from '../ports.js';
+import { capacityProblem, checkArrival, launchedNote, launchInstances, privateIpsOf, readHealth } from '../launch-steps.js';
 import type { ActionRecord, Outcome, ThreadNote } from '../records.js';
 import { minSoakEndsAt, soakVerdict } from '../soak.js';
-import { describeTargets, healthByInstance } from '../target-health.js';
 import type { Failure } from '../failure.js';
 import { BOT_ACTOR, leftRunning, type HoldOptions, type StepContext, type StepResult, type Workflow } from '../workflow.js';
 import { REJECTABLE } from './actions.js';
@@ -81,71 +81,62 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
     const { deploy, service } = ctx;
     const facts = deploy.facts;
     try {
-      const instances = await fleet.launch({
-        service,
-        image: { imageId: facts.imageId, name: facts.imageName, version: deploy.version, state: 'available', createdAt: '', commit: facts.commit ?? undefined },
+      const instances = await launchInstances(fleet, service, {
+        imageId: facts.imageId,
+        imageName: facts.imageName,
+        commit: facts.commit,
+        version: deploy.version,
         count: facts.canaries,
         deployId: deploy.id,
         step: 'canary',
         role: 'canary',
       });
-      const privateIps = Object.fromEntries(instances.filter((i) => i.privateIp).map((i) => [i.instanceId, i.privateIp as string]));
-      return to('registering', { ...facts, instanceIds: instances.map((i) => i.instanceId), privateIps, launchedAt: ctx.now }, ctx.now, {
-        notes: [{ type: 'launched', instances: instances.map((i) => ({ instanceId: i.instanceId, privateIp: i.privateIp })) }],
+      return to('registering', { ...facts, instanceIds: instances.map((i) => i.instanceId), privateIps: privateIpsOf(instances), launchedAt: ctx.now }, ctx.now, {
+        notes: [launchedNote(instances)],
         audit: [{ actor: BOT_ACTOR, action: 'launched', data: { instanceIds: instances.map((i) => i.instanceId) } }],
       });
     } catch (error) {
-      if (error instanceof DependencyError && error.code === 'InsufficientInstanceCapacity') {
-        const decision: Decision = { kind: 'failed', by: BOT_ACTOR, reason: error.message, at: ctx.now };
-        return rollBack(ctx, { ...facts, problem: error.message }, decision, [
-          { type: 'failed', problem: error.message, action: 'Removing whatever was launched; nothing else changed.' },
-        ]);
-      }
-      throw error;
+      const problem = capacityProblem(error);
+      if (problem === null) throw error;
+      const decision: Decision = { kind: 'failed', by: BOT_ACTOR, reason: problem, at: ctx.now };
+      return rollBack(ctx, { ...facts, problem }, decision, [{ type: 'failed', problem, action: 'Removing whatever was launched; nothing else changed.' }]);
     }
   }
 
   async function registering(ctx: Ctx): Promise<Result> {
     const { deploy, service, now } = ctx;
     const facts = deploy.facts;
-    const instances = await fleet.describe(service, facts.instanceIds);
-    const gone = instances.filter((i) => i.state !== 'pending' && i.state !== 'running');
-    const missing = facts.instanceIds.filter((id) => !instances.some((i) => i.instanceId === id));
-    if (gone.length > 0 || missing.length > 0) {
-      const problem = `Canary ${[...gone.map((i) => `${i.instanceId} is ${i.state}`), ...missing.map((id) => `${id} is gone`)].join(', ')} before it could serve.`;
-      return rollBack(ctx, { ...facts, problem }, { kind: 'failed', by: BOT_ACTOR, reason: problem, at: now }, [
-        { type: 'failed', problem, action: 'Removing the canary.' },
-      ]);
+    const launchTimeout = service.prerelease.launchTimeout;
+    const arrival = await checkArrival(fleet, service, facts.instanceIds, { privateIps: facts.privateIps, launchedAt: facts.launchedAt, now, launchTimeout });
+    if (arrival.status === 'lost') {
+      const problem = `Canary ${[...arrival.stopped.map((i) => `${i.instanceId} is ${i.state}`), ...arrival.missing.map((id) => `${id} is gone`)].join(', ')} before it could serve.`;
+      return failed(ctx, { ...facts, problem }, problem);
     }
-    const privateIps = { ...facts.privateIps };
-    for (const i of instances) if (i.privateIp) privateIps[i.instanceId] = i.privateIp;
-    if (instances.some((i) => i.state !== 'running')) {
-      if (now - (facts.launchedAt ?? now) > service.prerelease.launchTimeout) {
-        const problem = `The canary did not reach running within ${formatDuration(service.prerelease.launchTimeout)}.`;
-        return rollBack(ctx, { ...facts, privateIps, problem }, { kind: 'failed', by: BOT_ACTOR, reason: problem, at: now }, [
-          { type: 'failed', problem, action: 'Removing the canary.' },
-        ]);
-      }
-      return stay(ctx, { ...facts, privateIps }, now + instancePoll(ctx));
+    const privateIps = arrival.privateIps;
+    if (arrival.status === 'late') {
+      const problem = `The canary did not reach running within ${formatDuration(launchTimeout)}.`;
+      return failed(ctx, { ...facts, privateIps, problem }, problem);
     }
+    if (arrival.status === 'starting') return stay(ctx, { ...facts, privateIps }, now + instancePoll(ctx));
     await fleet.register(service, facts.instanceIds);
     return to('in_service', { ...facts, privateIps }, now, {
       audit: [{ actor: BOT_ACTOR, action: 'registered', data: { instanceIds: facts.instanceIds, targetGroups: service.targetGroups } }],
     });
   }
 
+  function failed(ctx: Ctx, facts: PrereleaseFacts, problem: string): Result {
+    return rollBack(ctx, facts, { kind: 'failed', by: BOT_ACTOR, reason: problem, at: ctx.now }, [{ type: 'failed', problem, action: 'Removing the canary.' }]);
+  }
+
   async function inService(ctx: Ctx): Promise<Result> {
     const { deploy, service, now } = ctx;
     const facts = deploy.facts;
-    const targets = await fleet.health(service, facts.instanceIds);
-    const health = healthByInstance(targets);
-    const unhealthy = targets.filter((t) => t.state !== 'healthy');
-    const healthReason = unhealthy.length > 0 ? describeTargets(unhealthy) : null;
+    const { health, unhealthy, healthReason, healthy } = await readHealth(fleet, service, facts.instanceIds);
     const rejectedBy = ctx.actions.find((a) => a.action === 'reject');
     if (rejectedBy) {
       return rollBack(ctx, { ...facts, health, healthReason }, decisionFrom(rejectedBy, 'rejected'), [], ctx.actions.map((a) => a.id));
     }
-    if (unhealthy.length === 0 && targets.length > 0) {
+    if (healthy) {
       return to('soaking', { ...facts, health, healthReason: null, inServiceAt: now, soakStartedAt: now }, now, {
         notes: [{ type: 'in_service', instanceIds: facts.instanceIds, afterMs: now - (facts.launchedAt ?? now) }],
         consumed: ctx.actions.map((a) => a.id),
@@ -220,8 +211,8 @@ export function createPrereleaseWorkflow(options: PrereleaseWorkflowOptions): Wo
       notes.push(...read.notes);
       nextPollAt = read.nextPollAt;
       facts = { ...facts, sentryNextPollAt: read.nextPollAt };
-      const targets = await fleet.health(service, facts.instanceIds).catch(() => null);
-      if (targets) facts = { ...facts, health: healthByInstance(targets), healthReason: targets.some((t) => t.state !== 'healthy') ? describeTargets(targets.filter((t) => t.state !== 'healthy')) : null };
+      const reading = await readHealth(fleet, service, facts.instanceIds).catch(() => null);
+      if (reading) facts = { ...facts, health: reading.health, healthReason: reading.healthReason };
     }
     const verdict = soakVerdict({
       now,

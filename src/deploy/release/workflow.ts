@@ -1,8 +1,8 @@
 import type { ServiceConfig } from '../../config/catalog.js';
 import { formatDuration } from '../../config/duration.js';
 import { DependencyError, type Tickets } from '../ports.js';
+import { capacityProblem, checkArrival, launchedNote, launchInstances, privateIpsOf, readHealth } from '../launch-steps.js';
 import type { ActionRecord, ThreadNote } from '../records.js';
-import { describeTargets, healthByInstance } from '../target-health.js';
 import type { Failure } from '../failure.js';
 import { BOT_ACTOR, leftRunning, type HoldOptions, type Workflow } from '../workflow.js';
 import { answerDrainQuestion, drainPhase, RELEASE_DRAIN } from './drain-phase.js';
@@ -11,6 +11,8 @@ import { upgradeReleaseFacts } from './facts-upgrade.js';
 import { controlAction, drainPolicy, freshServer, instancePoll, knownTotal, pause, startRollback, to, type Ctx, type ReleaseWorkflowOptions, type Result } from './release-step.js';
 import { rollingBack } from './rollback.js';
 import { takeOverCommand, takeOverRefusal, unmanagedServers } from './take-over.js';
+
+const ROLLING_BACK = 'Rolling back; the old servers keep serving.';
 
 export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow<ReleaseFacts> {
   const { fleet, boards } = options;
@@ -43,35 +45,29 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
   async function launching(ctx: Ctx): Promise<Result> {
     const { deploy, service, now } = ctx;
     const facts = deploy.facts;
-    const count = facts.plan.fleetSize - facts.plan.adopt.length;
+    const { plan } = facts;
     await requireRetirable(ctx);
     try {
-      const instances =
-        count > 0
-          ? await fleet.launch({
-              service,
-              image: { imageId: facts.plan.imageId, name: facts.plan.imageName, version: deploy.version, state: 'available', createdAt: '', commit: facts.plan.commit ?? undefined },
-              count,
-              deployId: deploy.id,
-              step: 'fleet',
-              role: 'fleet',
-            })
-          : [];
-      if (facts.plan.adopt.length > 0) await fleet.adopt(service, facts.plan.adopt.map((a) => a.instanceId), deploy.id);
-      const privateIps: Record<string, string> = {};
-      for (const i of instances) if (i.privateIp) privateIps[i.instanceId] = i.privateIp;
-      for (const a of facts.plan.adopt) if (a.privateIp) privateIps[a.instanceId] = a.privateIp;
+      const instances = await launchInstances(fleet, service, {
+        imageId: plan.imageId,
+        imageName: plan.imageName,
+        commit: plan.commit,
+        version: deploy.version,
+        count: plan.fleetSize - plan.adopt.length,
+        deployId: deploy.id,
+        step: 'fleet',
+        role: 'fleet',
+      });
+      if (plan.adopt.length > 0) await fleet.adopt(service, plan.adopt.map((a) => a.instanceId), deploy.id);
+      const privateIps = { ...privateIpsOf(instances), ...privateIpsOf(plan.adopt) };
       return to('registering', { ...facts, launchedIds: instances.map((i) => i.instanceId), privateIps, launchedAt: now }, now, {
-        notes: instances.length > 0 ? [{ type: 'launched', instances: instances.map((i) => ({ instanceId: i.instanceId, privateIp: i.privateIp })) }] : [],
-        audit: [{ actor: BOT_ACTOR, action: 'launched', data: { instanceIds: instances.map((i) => i.instanceId), adopted: facts.plan.adopt.map((a) => a.instanceId) } }],
+        notes: instances.length > 0 ? [launchedNote(instances)] : [],
+        audit: [{ actor: BOT_ACTOR, action: 'launched', data: { instanceIds: instances.map((i) => i.instanceId), adopted: plan.adopt.map((a) => a.instanceId) } }],
       });
     } catch (error) {
-      if (error instanceof DependencyError && error.code === 'InsufficientInstanceCapacity') {
-        return startRollback(ctx, { ...facts, problem: error.message }, BOT_ACTOR, error.message, [
-          { type: 'failed', problem: error.message, action: 'Removing what was launched; the old servers keep serving.' },
-        ]);
-      }
-      throw error;
+      const problem = capacityProblem(error);
+      if (problem === null) throw error;
+      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'failed', problem, action: 'Removing what was launched; the old servers keep serving.' }]);
     }
   }
 
@@ -91,41 +87,35 @@ export function createReleaseWorkflow(options: ReleaseWorkflowOptions): Workflow
   async function registering(ctx: Ctx): Promise<Result> {
     const { deploy, service, now } = ctx;
     let facts = deploy.facts;
-    const instances = await fleet.describe(service, facts.launchedIds);
-    const gone = facts.launchedIds.filter((id) => !instances.some((i) => i.instanceId === id && (i.state === 'pending' || i.state === 'running')));
-    if (gone.length > 0) {
+    const launchTimeout = service.release.launchTimeout;
+    const arrival = await checkArrival(fleet, service, facts.launchedIds, { privateIps: facts.privateIps, launchedAt: facts.launchedAt, now, launchTimeout });
+    if (arrival.status === 'lost') {
+      const { gone } = arrival;
       const problem = `New server${gone.length > 1 ? 's' : ''} ${gone.join(', ')} stopped before serving.`;
-      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'failed', problem, action: 'Rolling back; the old servers keep serving.' }]);
+      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'failed', problem, action: ROLLING_BACK }]);
     }
-    const privateIps = { ...facts.privateIps };
-    for (const i of instances) if (i.privateIp) privateIps[i.instanceId] = i.privateIp;
-    facts = { ...facts, privateIps };
+    facts = { ...facts, privateIps: arrival.privateIps };
     const waited = now - (facts.launchedAt ?? now);
-    if (instances.some((i) => i.state !== 'running')) {
-      if (waited > service.release.launchTimeout) {
-        const problem = `New servers did not reach running within ${formatDuration(service.release.launchTimeout)}.`;
-        return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'failed', problem, action: 'Rolling back; the old servers keep serving.' }]);
-      }
-      return to('registering', facts, now + instancePoll(ctx));
+    if (arrival.status === 'late') {
+      const problem = `New servers did not reach running within ${formatDuration(launchTimeout)}.`;
+      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'failed', problem, action: ROLLING_BACK }]);
     }
+    if (arrival.status === 'starting') return to('registering', facts, now + instancePoll(ctx));
     if (facts.registeredAt === null) {
       await fleet.register(service, facts.launchedIds);
       facts = { ...facts, registeredAt: now };
     }
     const ids = newFleetIds(facts);
-    const targets = await fleet.health(service, ids);
-    const health = healthByInstance(targets);
-    const unhealthy = targets.filter((t) => t.state !== 'healthy');
-    const healthReason = unhealthy.length > 0 ? describeTargets(unhealthy) : null;
+    const { health, unhealthy, healthReason, healthy } = await readHealth(fleet, service, ids);
     facts = { ...facts, health, healthReason };
-    if (unhealthy.length === 0 && targets.length > 0) {
+    if (healthy) {
       return to('gating', { ...facts, gate: { ...facts.gate, startedAt: now } }, now, {
         notes: [{ type: 'in_service', instanceIds: ids, afterMs: waited }],
       });
     }
     if (now - (facts.registeredAt ?? now) > service.release.healthyTimeout) {
       const problem = `New servers never became healthy: ${healthReason ?? 'no target health reported'}.`;
-      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'unhealthy', targets: unhealthy, action: 'Rolling back; the old servers keep serving.' }]);
+      return startRollback(ctx, { ...facts, problem }, BOT_ACTOR, problem, [{ type: 'unhealthy', targets: unhealthy, action: ROLLING_BACK }]);
     }
     return to('registering', facts, now + instancePoll(ctx));
   }
