@@ -14,9 +14,9 @@ import { build, type Metafile } from 'esbuild';
  * Kept as packages: native addons (sqlite3), and packages that read their own files or hook
  * Node's loader at run time (Sentry's SDK, pino).
  */
-export const EXTERNAL = ['@slack/*', '@sentry/node', 'sqlite3', 'pino', 'prom-client', 'zod', 'luxon', 'ms', 'yaml', 'dotenv'];
+const EXTERNAL = ['@slack/*', '@sentry/node', 'sqlite3', 'pino', 'prom-client', 'zod', 'luxon', 'ms', 'yaml', 'dotenv'];
 
-export const ENTRY_POINTS = { main: 'src/main.ts', 'preflight/main': 'src/preflight/main.ts' };
+const ENTRY_POINTS = { main: 'src/main.ts', 'preflight/main': 'src/preflight/main.ts' };
 
 export async function buildProduction(outdir = 'dist'): Promise<Metafile> {
   await rm(outdir, { recursive: true, force: true });

@@ -93,16 +93,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ttlMs: env.LEADER_LEASE,
     logger,
     onElected: () => {
-      metrics.leader.set({ holder: lease.holder }, 1);
+      showRole(true);
       runner.start(options.tickMs ?? 500);
       notifier.start();
     },
     onDeposed: async () => {
-      metrics.leader.set({ holder: lease.holder }, 0);
+      showRole(false);
       await Promise.all([runner.stop(), notifier.stop()]);
     },
   });
-  metrics.leader.set({ holder: lease.holder }, 0);
+  const showRole = (leading: boolean) => metrics.leader.set({ holder: lease.holder }, leading ? 1 : 0);
+  showRole(false);
 
   const notifier = createNotifier({
     store,
